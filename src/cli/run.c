@@ -1,0 +1,285 @@
+/* `burrow run`: argv (docker's spellings) into a spec, validated once, then the launcher. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "fs/fs.h"
+#include "launch/launch.h"
+#include "spec/parse.h"
+#include "spec/spec.h"
+#include "util/cleanup.h"
+#include "util/fileutil.h"
+
+/* An --env-file larger than this is a mistake, not an environment. */
+#define ENV_FILE_MAX (1024 * 1024)
+
+enum {
+        OPT_ROOTFS = 1000,
+        OPT_READ_ONLY,
+        OPT_TMPFS,
+        OPT_ENV_FILE,
+        OPT_NETWORK,
+        OPT_UIDMAP,
+        OPT_GIDMAP,
+        OPT_USERNS,
+        OPT_INIT,
+        OPT_RM,
+        OPT_TTY,
+        OPT_INTERACTIVE,
+        OPT_HELP,
+        OPT_QUIET,
+};
+
+static const struct option run_options[] = {
+    {"rootfs", required_argument, NULL, OPT_ROOTFS},
+    {"read-only", optional_argument, NULL, OPT_READ_ONLY},
+    {"volume", required_argument, NULL, 'v'},
+    {"tmpfs", required_argument, NULL, OPT_TMPFS},
+    {"env", required_argument, NULL, 'e'},
+    {"env-file", required_argument, NULL, OPT_ENV_FILE},
+    {"workdir", required_argument, NULL, 'w'},
+    {"user", required_argument, NULL, 'u'},
+    {"hostname", required_argument, NULL, 'h'},
+    {"network", required_argument, NULL, OPT_NETWORK},
+    {"net", required_argument, NULL, OPT_NETWORK},
+    {"uidmap", required_argument, NULL, OPT_UIDMAP},
+    {"gidmap", required_argument, NULL, OPT_GIDMAP},
+    {"userns", required_argument, NULL, OPT_USERNS},
+    {"init", optional_argument, NULL, OPT_INIT},
+    {"rm", optional_argument, NULL, OPT_RM},
+    {"tty", optional_argument, NULL, OPT_TTY},
+    {"interactive", optional_argument, NULL, OPT_INTERACTIVE},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+static void run_usage(void)
+{
+        printf("Usage: burrow run [OPTIONS] --rootfs DIR [--] COMMAND [ARG...]\n"
+               "\n"
+               "Run COMMAND in a new rootless container and exit with its status.\n"
+               "\n"
+               "Options:\n"
+               "      --rootfs DIR              root filesystem directory\n"
+               "      --read-only[=BOOL]        mount the root filesystem read-only (/tmp, /var/tmp, /run stay tmpfs)\n"
+               "  -v, --volume SRC:DST[:OPTS]   bind-mount a host path (ro, rw, z, Z, nosuid, nodev, noexec, bind,\n"
+               "                                rbind, private, rprivate, slave, rslave, shared, rshared, ...)\n"
+               "      --tmpfs DST[:OPTS]        mount a tmpfs (size=, mode=, uid=, gid=, nr_inodes=, ro, exec, ...)\n"
+               "  -e, --env KEY[=VALUE]         set an environment variable (KEY alone: take it from burrow's)\n"
+               "      --env-file FILE           read KEY=VALUE lines from FILE\n"
+               "  -w, --workdir DIR             working directory inside the container (created when missing)\n"
+               "  -u, --user USER[:GROUP]       user and group, names or numbers, resolved in the container\n"
+               "  -h, --hostname NAME           host name (default: the first 12 characters of the id)\n"
+               "      --network none|host       own network namespace with loopback (default), or the host's\n"
+               "      --uidmap C:H:N            map container uids C.. to intermediate ids H.. (0 = you, 1.. =\n"
+               "                                your subordinate ids); repeatable\n"
+               "      --gidmap C:H:N            the same for gids\n"
+               "      --userns keep-id          keep your uid and gid inside the container\n"
+               "      --init[=BOOL]             run burrow's init as PID 1 (default true)\n"
+               "  -t, --tty[=BOOL]              allocate a pseudo-terminal\n"
+               "  -i, --interactive[=BOOL]      keep stdin open\n"
+               "      --rm[=BOOL]               remove the container when it exits (always, for now)\n"
+               "      --quiet                   no notice lines\n"
+               "      --help                    this text\n");
+}
+
+static const char *env_lookup(const char *key)
+{
+        return getenv(key);
+}
+
+static int parse_bool_option(const char *name, const char *arg, bool *ret, burrow_error **err)
+{
+        if (arg == NULL) {
+                *ret = true;
+                return 0;
+        }
+        if (parse_bool(arg, ret) < 0)
+                return error_make(err, 0, "invalid value \"%s\" for --%s: expected true or false", arg, name);
+        return 0;
+}
+
+static int add_env(struct burrow_spec *spec, const char *arg, burrow_error **err)
+{
+        char *entry = NULL;
+
+        if (parse_env(arg, env_lookup, &entry, err) < 0)
+                return -1;
+        if (entry)
+                strv_env_set_owned(&spec->env, entry);
+        return 0;
+}
+
+static int add_env_file(struct burrow_spec *spec, const char *path, burrow_error **err)
+{
+        _cleanup_free_ char *buf = NULL;
+        _cleanup_strv_ strv entries = {0};
+        size_t len;
+
+        if (file_read_all(path, ENV_FILE_MAX, &buf, &len, err) < 0)
+                return error_wrap(err, "--env-file");
+        if (parse_env_file(buf, len, env_lookup, &entries, err) < 0)
+                return error_wrap(err, "--env-file %s", path);
+        for (size_t i = 0; i < entries.len; i++) {
+                strv_env_set_owned(&spec->env, entries.items[i]);
+                entries.items[i] = NULL;
+        }
+        entries.len = 0;
+        return 0;
+}
+
+static int add_idmap(struct idmap_range **list, size_t *n, const char *flag, const char *arg, burrow_error **err)
+{
+        struct idmap_range r;
+
+        if (parse_idmap(arg, &r, err) < 0)
+                return error_wrap(err, "%s", flag);
+        if (*n >= IDMAP_MAX_RANGES)
+                return error_make(err, 0, "%s: too many ranges (at most %d)", flag, IDMAP_MAX_RANGES);
+        *list = xrealloc(*list, (*n + 1) * sizeof(**list));
+        (*list)[(*n)++] = r;
+        return 0;
+}
+
+static int replace_string(char **field, const char *value)
+{
+        free(*field);
+        *field = xstrdup(value);
+        return 0;
+}
+
+static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, burrow_error **err)
+{
+        struct spec_mount m = {0};
+        struct spec_user u = {0};
+
+        switch (opt) {
+        case OPT_ROOTFS:
+                return replace_string(&spec->rootfs, arg);
+        case OPT_READ_ONLY:
+                return parse_bool_option("read-only", arg, &spec->readonly_rootfs, err);
+        case 'v':
+                if (parse_volume(arg, &m, err) < 0)
+                        return -1;
+                spec_add_mount(spec, &m);
+                return 0;
+        case OPT_TMPFS:
+                if (parse_tmpfs(arg, &m, err) < 0)
+                        return -1;
+                spec_add_mount(spec, &m);
+                return 0;
+        case 'e':
+                return add_env(spec, arg, err);
+        case OPT_ENV_FILE:
+                return add_env_file(spec, arg, err);
+        case 'w':
+                if (arg[0] != '/')
+                        return error_make(err, 0, "invalid working directory \"%s\": must be an absolute path", arg);
+                return replace_string(&spec->cwd, arg);
+        case 'u':
+                if (parse_user(arg, &u, err) < 0)
+                        return -1;
+                free(spec->user.user);
+                free(spec->user.group);
+                spec->user = u;
+                return 0;
+        case 'h':
+                return replace_string(&spec->hostname, arg);
+        case OPT_NETWORK:
+                if (strcmp(arg, "none") == 0)
+                        spec->network = SPEC_NETWORK_NONE;
+                else if (strcmp(arg, "host") == 0)
+                        spec->network = SPEC_NETWORK_HOST;
+                else
+                        return error_make(err, 0, "invalid --network \"%s\": expected none or host", arg);
+                return 0;
+        case OPT_UIDMAP:
+                return add_idmap(&spec->uidmap_request, &spec->n_uidmap_request, "--uidmap", arg, err);
+        case OPT_GIDMAP:
+                return add_idmap(&spec->gidmap_request, &spec->n_gidmap_request, "--gidmap", arg, err);
+        case OPT_USERNS:
+                if (strcmp(arg, "keep-id") == 0)
+                        spec->userns = SPEC_USERNS_KEEP_ID;
+                else if (strcmp(arg, "") == 0 || strcmp(arg, "private") == 0)
+                        spec->userns = SPEC_USERNS_DEFAULT;
+                else
+                        return error_make(err, 0, "invalid --userns \"%s\": expected keep-id or private", arg);
+                return 0;
+        case OPT_INIT:
+                return parse_bool_option("init", arg, &spec->init, err);
+        case OPT_RM:
+                return parse_bool_option("rm", arg, &spec->remove, err);
+        case 't':
+        case OPT_TTY:
+                return parse_bool_option("tty", arg, &spec->tty, err);
+        case 'i':
+        case OPT_INTERACTIVE:
+                return parse_bool_option("interactive", arg, &spec->interactive, err);
+        case OPT_QUIET:
+                spec->quiet = true;
+                return 0;
+        }
+        return error_make(err, 0, "internal: unhandled option %d", opt);
+}
+
+/* Fills the spec from argv. Returns 1 when --help was printed, 0 on success, -1 with *err. */
+static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, burrow_error **err)
+{
+        int opt;
+
+        /* "+": stop at the first non-option, so the command's own flags stay its own. ":": report missing arguments
+         * as ':' so that the one error line is ours. */
+        opterr = 0;
+        optind = 1;
+        while ((opt = getopt_long(argc, argv, "+:e:w:u:v:h:ti", run_options, NULL)) != -1) {
+                if (opt == OPT_HELP) {
+                        run_usage();
+                        return 1;
+                }
+                if (opt == '?') {
+                        if (optopt)
+                                return error_make(err, 0, "unknown option -%c: see 'burrow run --help'", optopt);
+                        return error_make(err, 0, "unknown option %s: see 'burrow run --help'", argv[optind - 1]);
+                }
+                if (opt == ':')
+                        return error_make(err, 0, "option %s needs a value", argv[optind - 1]);
+                if (optarg && strlen(optarg) > PARSE_MAX_ARG)
+                        return error_make(err, 0, "option %s: value longer than %d bytes", argv[optind - 1],
+                                          PARSE_MAX_ARG);
+                if (parse_run_option(spec, opt, optarg, err) < 0)
+                        return -1;
+        }
+        for (int i = optind; i < argc; i++)
+                strv_push(&spec->args, argv[i]);
+        return 0;
+}
+
+int cli_run(int argc, char **argv)
+{
+        struct burrow_spec spec;
+        _cleanup_error_ burrow_error *err = NULL;
+        int r, code = EXIT_BURROW_FAILURE;
+
+        spec_init(&spec);
+        for (size_t i = 0; fs_default_masked_paths[i]; i++)
+                strv_push(&spec.masked_paths, fs_default_masked_paths[i]);
+        for (size_t i = 0; fs_default_readonly_paths[i]; i++)
+                strv_push(&spec.readonly_paths, fs_default_readonly_paths[i]);
+
+        r = parse_run_args(argc, argv, &spec, &err);
+        if (r > 0) {
+                code = 0;
+                goto out;
+        }
+        if (r < 0 || spec_validate(&spec, &err) < 0 || launch_run(&spec, &code, &err) < 0) {
+                error_print(err);
+                code = EXIT_BURROW_FAILURE;
+        }
+out:
+        spec_clear(&spec);
+        return code;
+}

@@ -1,0 +1,41 @@
+/* Root filesystem assembly, run by the container's first process inside its user and mount namespaces. */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "spec/spec.h"
+#include "util/error.h"
+
+/* What the launcher learned about the namespaces that the filesystem setup depends on. */
+struct fs_context {
+        bool own_netns;   /* sysfs can be mounted only by the owner of a network namespace */
+        bool gid5_mapped; /* devpts gets gid=5 (tty) only when that group exists inside */
+};
+
+/* paths.c: podman's masked and read-only paths, as data. */
+extern const char *const fs_default_masked_paths[];
+extern const char *const fs_default_readonly_paths[];
+
+/* paths.c: opens `path` (absolute inside the container) relative to rootfd with every symlink resolved inside the
+ * root (openat2 RESOLVE_IN_ROOT), creating missing parents as directories and the last component as a directory or an
+ * empty file when `create` is set. Returns an O_PATH fd. */
+int fs_open_in_root(int rootfd, const char *path, bool create, bool as_dir, int *ret_fd, burrow_error **err);
+
+/* mounts.c: mounts a filesystem of `fstype` on `dest` inside the root. */
+int fs_mount_fs(int rootfd, const char *dest, const char *fstype, unsigned long flags, const char *data,
+                burrow_error **err);
+/* mounts.c: bind-mounts the host path `source` (recursively when `recursive`) on `dest` inside the root, with the
+ * MS_RDONLY/MS_NOSUID/MS_NODEV/MS_NOEXEC bits of `flags` applied to the new mount and `propagation` set. */
+int fs_bind(int rootfd, const char *source, const char *dest, bool recursive, unsigned long flags,
+            unsigned long propagation, burrow_error **err);
+/* mounts.c: makes the mount at `dest` inside the root read-only (recursively), keeping its other flags. */
+int fs_make_readonly(int rootfd, const char *dest, bool recursive, burrow_error **err);
+
+/* mounts.c: binds `path` inside the root on itself and makes that mount read-only (for paths like /proc/sys that
+ * are not mount points). */
+int fs_bind_self_readonly(int rootfd, const char *path, burrow_error **err);
+
+/* rootfs.c: the whole sequence: private propagation, rootfs bind, /proc, /dev, /sys, user mounts, masks, read-only
+ * paths, read-only root, then pivot_root into it. On return the process runs inside the new root. */
+int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx, burrow_error **err);

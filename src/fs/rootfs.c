@@ -1,0 +1,222 @@
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fs/fs.h"
+#include "util/cleanup.h"
+
+/* Device nodes cannot be created in a user namespace (mknod needs CAP_MKNOD in the initial one): bind the host's. */
+static const char *const dev_binds[] = {"null", "zero", "full", "random", "urandom", "tty", NULL};
+
+static const struct {
+        const char *target;
+        const char *name;
+} dev_symlinks[] = {
+    {"pts/ptmx", "ptmx"},          {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
+    {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},
+};
+
+/* podman's --read-only-tmpfs: with a read-only root, these stay writable (as tmpfs) unless the user mounts there. */
+static const char *const readonly_rootfs_tmpfs[] = {"/tmp", "/var/tmp", "/run", NULL};
+
+static int setup_dev(int rootfd, const struct fs_context *ctx, burrow_error **err)
+{
+        _cleanup_close_ int devfd = -1;
+        _cleanup_free_ char *pts_opts = NULL;
+
+        if (fs_mount_fs(rootfd, "/dev", "tmpfs", MS_NOSUID | MS_STRICTATIME, "mode=755,size=65536k", err) < 0)
+                return -1;
+        for (size_t i = 0; dev_binds[i]; i++) {
+                _cleanup_free_ char *src = xasprintf("/dev/%s", dev_binds[i]);
+                if (fs_bind(rootfd, src, src, false, 0, 0, err) < 0)
+                        return -1;
+        }
+        pts_opts = xasprintf("newinstance,ptmxmode=0666,mode=0620%s", ctx->gid5_mapped ? ",gid=5" : "");
+        if (fs_mount_fs(rootfd, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, pts_opts, err) < 0)
+                return -1;
+        if (fs_mount_fs(rootfd, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", err) <
+            0)
+                return -1;
+        if (fs_mount_fs(rootfd, "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+                return -1;
+        if (fs_open_in_root(rootfd, "/dev", false, true, &devfd, err) < 0)
+                return -1;
+        {
+                /* O_PATH fds cannot be used as the directory of symlinkat; reopen the tmpfs root for real. */
+                _cleanup_close_ int dir = openat(devfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (dir < 0)
+                        return error_make(err, errno, "open /dev in the container");
+                for (size_t i = 0; i < sizeof(dev_symlinks) / sizeof(dev_symlinks[0]); i++)
+                        if (symlinkat(dev_symlinks[i].target, dir, dev_symlinks[i].name) < 0 && errno != EEXIST)
+                                return error_make(err, errno, "symlink /dev/%s", dev_symlinks[i].name);
+        }
+        return 0;
+}
+
+static int setup_sys(int rootfd, const struct fs_context *ctx, burrow_error **err)
+{
+        burrow_error *sysfs_err = NULL;
+
+        /* A new sysfs shows the network devices of the mounter's network namespace, so the kernel lets only the owner
+         * of that namespace mount it. Without one, the host's /sys is bound read-only instead. */
+        if (ctx->own_netns) {
+                if (fs_mount_fs(rootfd, "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
+                                &sysfs_err) == 0)
+                        return 0;
+                error_free(&sysfs_err);
+        }
+        return fs_bind(rootfd, "/sys", "/sys", true, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, err);
+}
+
+static int mask_path(int rootfd, const char *path, burrow_error **err)
+{
+        _cleanup_close_ int fd = -1;
+        burrow_error *open_err = NULL;
+        struct stat st;
+
+        if (fs_open_in_root(rootfd, path, false, false, &fd, &open_err) < 0) {
+                int e = open_err->errnum;
+                error_free(&open_err);
+                if (e == ENOENT || e == ENOTDIR)
+                        return 0;
+                return error_make(err, e, "mask %s", path);
+        }
+        if (fstat(fd, &st) < 0)
+                return error_make(err, errno, "mask %s", path);
+        if (S_ISDIR(st.st_mode))
+                return fs_mount_fs(rootfd, path, "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                                   "mode=755,size=0k", err);
+        return fs_bind(rootfd, "/dev/null", path, false, 0, 0, err);
+}
+
+static int readonly_path(int rootfd, const char *path, burrow_error **err)
+{
+        burrow_error *e = NULL;
+
+        if (fs_bind_self_readonly(rootfd, path, &e) < 0) {
+                if (e->errnum == ENOENT) {
+                        error_free(&e);
+                        return 0;
+                }
+                *err = e;
+                return -1;
+        }
+        return 0;
+}
+
+static bool spec_mounts_on(const struct burrow_spec *spec, const char *dest)
+{
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                if (strcmp(spec->mounts[i].destination, dest) == 0)
+                        return true;
+        return false;
+}
+
+static int path_depth(const char *p)
+{
+        int n = 0;
+        for (; *p; p++)
+                n += *p == '/';
+        return n;
+}
+
+static int setup_user_mounts(int rootfd, const struct burrow_spec *spec, burrow_error **err)
+{
+        _cleanup_free_ size_t *order = xcalloc(spec->n_mounts, sizeof(size_t));
+
+        /* Parents before children (docker sorts by depth), so that "-v a:/x/y -v b:/x" still shows a at /x/y. */
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                order[i] = i;
+        for (size_t i = 1; i < spec->n_mounts; i++)
+                for (size_t j = i; j > 0 && path_depth(spec->mounts[order[j]].destination) <
+                                                path_depth(spec->mounts[order[j - 1]].destination);
+                     j--) {
+                        size_t t = order[j];
+                        order[j] = order[j - 1];
+                        order[j - 1] = t;
+                }
+        for (size_t k = 0; k < spec->n_mounts; k++) {
+                const struct spec_mount *m = &spec->mounts[order[k]];
+                int r;
+
+                if (m->type == SPEC_MOUNT_TMPFS)
+                        r = fs_mount_fs(rootfd, m->destination, "tmpfs", m->flags & ~(unsigned long)MS_REC, m->data,
+                                        err);
+                else
+                        r = fs_bind(rootfd, m->source, m->destination, m->flags & MS_REC, m->flags, m->propagation,
+                                    err);
+                if (r < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+static int do_pivot_root(const char *root, burrow_error **err)
+{
+        _cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
+
+        if (oldroot < 0)
+                return error_make(err, errno, "open /");
+        if (chdir(root) < 0)
+                return error_make(err, errno, "chdir %s", root);
+        /* pivot_root(".", ".") stacks the old root under the new one at "/"; detaching it then leaves only the new
+         * root, with no directory needed for the old one inside the container (the trick runc and crun use). */
+        if (syscall(SYS_pivot_root, ".", ".") < 0)
+                return error_make(err, errno, "pivot_root %s", root);
+        if (umount2(".", MNT_DETACH) < 0)
+                return error_make(err, errno, "detach the old root");
+        if (chdir("/") < 0)
+                return error_make(err, errno, "chdir /");
+        return 0;
+}
+
+int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx, burrow_error **err)
+{
+        _cleanup_close_ int rootfd = -1;
+
+        /* Nothing mounted from here on may propagate back to the caller's mount namespace. */
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return error_make(err, errno, "make / private");
+        /* pivot_root needs the new root to be a mount point. */
+        if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+                return error_make(err, errno, "bind the root filesystem %s", spec->rootfs);
+        rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (rootfd < 0)
+                return error_make(err, errno, "open %s", spec->rootfs);
+
+        if (fs_mount_fs(rootfd, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+                return -1;
+        if (setup_dev(rootfd, ctx, err) < 0)
+                return -1;
+        if (setup_sys(rootfd, ctx, err) < 0)
+                return -1;
+        if (setup_user_mounts(rootfd, spec, err) < 0)
+                return -1;
+        if (spec->readonly_rootfs) {
+                for (size_t i = 0; readonly_rootfs_tmpfs[i]; i++)
+                        if (!spec_mounts_on(spec, readonly_rootfs_tmpfs[i]) &&
+                            fs_mount_fs(rootfd, readonly_rootfs_tmpfs[i], "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777",
+                                        err) < 0)
+                                return -1;
+        }
+        for (size_t i = 0; i < spec->masked_paths.len; i++)
+                if (mask_path(rootfd, spec->masked_paths.items[i], err) < 0)
+                        return -1;
+        for (size_t i = 0; i < spec->readonly_paths.len; i++)
+                if (readonly_path(rootfd, spec->readonly_paths.items[i], err) < 0)
+                        return -1;
+        if (spec->cwd) {
+                _cleanup_close_ int cwdfd = -1;
+                if (fs_open_in_root(rootfd, spec->cwd, true, true, &cwdfd, err) < 0)
+                        return error_wrap(err, "working directory");
+        }
+        /* Only the root mount itself: /dev, /proc and the volumes keep their own flags. */
+        if (spec->readonly_rootfs && fs_make_readonly(rootfd, "/", false, err) < 0)
+                return -1;
+        return do_pivot_root(spec->rootfs, err);
+}

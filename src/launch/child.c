@@ -1,0 +1,234 @@
+/* The container side of the launch: runs in the new namespaces, first as root of the user namespace (setup), then
+ * as PID 1 (burrow's init) while the forked workload execs the command. */
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "init/init.h"
+#include "launch/launch.h"
+#include "launch/sync.h"
+#include "spec/user.h"
+#include "util/cleanup.h"
+
+extern char **environ;
+
+static const char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+static _Noreturn void fail(int sock, burrow_error *err)
+{
+        sync_send_error(sock, err);
+        _exit(125);
+}
+
+/* Closes every fd but stdio and the sync socket: nothing the caller had open may reach the container, not even
+ * through /proc/1/fd of the init (the CVE-2024-21626 class of leaks). */
+static void close_inherited_fds(int sock)
+{
+        if (sock > 3)
+                syscall(SYS_close_range, 3, sock - 1, 0);
+        syscall(SYS_close_range, sock + 1, ~0U, 0);
+}
+
+static int loopback_up(burrow_error **err)
+{
+        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        struct ifreq ifr = {0};
+
+        if (fd < 0)
+                return error_make(err, errno, "socket");
+        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+                return error_make(err, errno, "read the flags of lo");
+        ifr.ifr_flags |= IFF_UP;
+        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+                return error_make(err, errno, "bring lo up");
+        return 0;
+}
+
+/* Opens a pty pair from the container's own devpts (so that `tty` names /dev/pts/N inside) and hands the master to
+ * the parent, which owns the caller's terminal. */
+static int setup_tty(int sock, int *ret_slave, burrow_error **err)
+{
+        _cleanup_close_ int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        int slave;
+
+        if (master < 0)
+                return error_make(err, errno, "open /dev/pts/ptmx");
+        if (unlockpt(master) < 0)
+                return error_make(err, errno, "unlockpt");
+        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (slave < 0)
+                return error_make(err, errno, "open the pty peer");
+        if (sync_send(sock, SYNC_TTY_MASTER, 0, NULL, master, err) < 0 ||
+            sync_expect(sock, SYNC_TTY_READY, NULL, err) < 0) {
+                close(slave);
+                return -1;
+        }
+        *ret_slave = slave;
+        return 0;
+}
+
+static void build_env(const struct burrow_spec *spec, const struct user_resolved *user, const char *hostname, strv *env)
+{
+        for (size_t i = 0; i < spec->env.len; i++)
+                strv_push(env, spec->env.items[i]);
+        strv_env_default(env, "PATH", default_path);
+        strv_env_default(env, "HOSTNAME", hostname);
+        strv_env_default(env, "HOME", user->home ? user->home : "/");
+        strv_env_default(env, "container", "burrow");
+        if (spec->tty)
+                strv_env_default(env, "TERM", "xterm");
+}
+
+/* The workload's last steps: become the user, take the stdio, exec. Errors go to the parent; never returns. */
+static _Noreturn void exec_workload(const struct burrow_spec *spec, const struct launch_plan *plan,
+                                    const struct user_resolved *user, strv *env, int sock, int tty_slave)
+{
+        burrow_error *err = NULL;
+        sigset_t none;
+        int e;
+
+        if (tty_slave >= 0) {
+                /* A session of its own with the pty as controlling terminal: ^C typed by the caller becomes SIGINT
+                 * for the workload's foreground group, as on a real terminal. */
+                if (setsid() < 0 || ioctl(tty_slave, TIOCSCTTY, 0) < 0) {
+                        error_make(&err, errno, "make the pty the controlling terminal");
+                        fail(sock, err);
+                }
+                for (int fd = 0; fd < 3; fd++)
+                        if (dup2(tty_slave, fd) < 0) {
+                                error_make(&err, errno, "dup2 the pty");
+                                fail(sock, err);
+                        }
+                if (tty_slave > 2)
+                        close(tty_slave);
+        }
+        if (!spec->interactive && tty_slave < 0) {
+                int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+                if (null < 0 || dup2(null, STDIN_FILENO) < 0) {
+                        error_make(&err, errno, "open /dev/null as stdin");
+                        fail(sock, err);
+                }
+                close(null);
+        }
+        if (plan->setgroups_allowed && setgroups(user->n_groups, user->groups) < 0) {
+                error_make(&err, errno, "setgroups");
+                fail(sock, err);
+        }
+        if (setresgid(user->gid, user->gid, user->gid) < 0) {
+                error_make(&err, errno, "setgid %u", (unsigned)user->gid);
+                fail(sock, err);
+        }
+        if (setresuid(user->uid, user->uid, user->uid) < 0) {
+                error_make(&err, errno, "setuid %u", (unsigned)user->uid);
+                fail(sock, err);
+        }
+        if (chdir(spec->cwd ? spec->cwd : "/") < 0) {
+                error_make(&err, errno, "chdir %s", spec->cwd ? spec->cwd : "/");
+                fail(sock, err);
+        }
+        for (int sig = 1; sig < NSIG; sig++)
+                signal(sig, SIG_DFL);
+        sigemptyset(&none);
+        sigprocmask(SIG_SETMASK, &none, NULL);
+        syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+
+        if (sync_send(sock, SYNC_EXEC, 0, NULL, -1, &err) < 0)
+                _exit(125);
+        /* execvp searches the PATH of the current environment, so the container's environment goes in first. */
+        environ = env->items;
+        execvp(spec->args.items[0], spec->args.items);
+        e = errno;
+        error_make(&err, e, "exec %s", spec->args.items[0]);
+        sync_send(sock, SYNC_EXEC_FAILED, e, err->msg, -1, NULL);
+        _exit(e == ENOENT || e == ENOTDIR || e == ELOOP ? 127 : 126);
+}
+
+_Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_plan *plan, int sock)
+{
+        _cleanup_strv_ strv env = {0};
+        struct user_resolved user = {0};
+        burrow_error *err = NULL;
+        _cleanup_free_ char *hostname = NULL;
+        int tty_slave = -1;
+        pid_t workload;
+
+        /* If the supervisor dies, the container dies with it: nothing may outlive `burrow run`. */
+        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        close_inherited_fds(sock);
+
+        /* Until the parent has written uid_map and gid_map this process has no valid ids: every mount or file it made
+         * now would be owned by the overflow id. */
+        if (sync_expect(sock, SYNC_MAPS_WRITTEN, NULL, &err) < 0)
+                _exit(125);
+        if (plan->root_mapped && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+                error_make(&err, errno, "become root in the user namespace");
+                fail(sock, err);
+        }
+        if (plan->setgroups_allowed && setgroups(0, NULL) < 0) {
+                error_make(&err, errno, "setgroups");
+                fail(sock, err);
+        }
+
+        hostname = xstrdup(spec->hostname ? spec->hostname : "");
+        if (hostname[0] == '\0') {
+                free(hostname);
+                hostname = xstrndup(spec->id, 12);
+        }
+        if (sethostname(hostname, strlen(hostname)) < 0) {
+                error_make(&err, errno, "sethostname %s", hostname);
+                fail(sock, err);
+        }
+        if (spec->network == SPEC_NETWORK_NONE && loopback_up(&err) < 0)
+                fail(sock, err);
+        if (fs_setup_rootfs(spec, &plan->fs, &err) < 0)
+                fail(sock, err);
+        if (user_resolve(&spec->user, "/etc/passwd", "/etc/group", &user, &err) < 0)
+                fail(sock, err);
+        build_env(spec, &user, hostname, &env);
+        if (spec->tty && setup_tty(sock, &tty_slave, &err) < 0)
+                fail(sock, err);
+
+        if (!spec->init)
+                exec_workload(spec, plan, &user, &env, sock, tty_slave);
+
+        /* As PID 1 this process takes every signal through sigwaitinfo, SIGCHLD included; block them all before the
+         * workload exists, so that not even its immediate exit can be missed. The workload unblocks them itself. */
+        {
+                sigset_t all;
+                sigfillset(&all);
+                sigprocmask(SIG_SETMASK, &all, NULL);
+        }
+        workload = fork();
+        if (workload < 0) {
+                error_make(&err, errno, "fork the workload");
+                fail(sock, err);
+        }
+        if (workload == 0)
+                exec_workload(spec, plan, &user, &env, sock, tty_slave);
+
+        /* From here on this process is PID 1 and holds nothing of the container's: no socket, no pty, no files. */
+        close(sock);
+        if (tty_slave >= 0) {
+                /* With -t the caller's terminal must not stay reachable through /proc/1/fd (TIOCSTI). */
+                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+                for (int fd = 0; fd < 3 && null >= 0; fd++)
+                        dup2(null, fd);
+                if (null > 2)
+                        close(null);
+                close(tty_slave);
+        }
+        user_resolved_clear(&user);
+        _exit(init_run(workload));
+}

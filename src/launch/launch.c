@@ -1,0 +1,363 @@
+/* The supervising parent: prepares the id maps, creates the namespaces, writes the maps, then proxies the terminal,
+ * forwards signals and waits for the container, which dies with it (PDEATHSIG) on every exit path. */
+#include "launch/launch.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "idmap/subid.h"
+#include "idmap/write.h"
+#include "init/init.h"
+#include "launch/sync.h"
+#include "launch/tty.h"
+#include "util/cleanup.h"
+
+#ifndef P_PIDFD
+#define P_PIDFD 3
+#endif
+
+struct clone_args_v0 {
+        uint64_t flags;
+        uint64_t pidfd;
+        uint64_t child_tid;
+        uint64_t parent_tid;
+        uint64_t exit_signal;
+        uint64_t stack;
+        uint64_t stack_size;
+        uint64_t tls;
+};
+
+static void plan_clear(struct launch_plan *plan)
+{
+        idmap_clear(&plan->uidmap);
+        idmap_clear(&plan->gidmap);
+}
+
+static int build_map(const struct burrow_spec *spec, uint32_t caller, const struct idmap_subids *sub,
+                     const struct idmap_range *req, size_t n_req, const char *flag, struct idmap *ret,
+                     burrow_error **err)
+{
+        int r;
+
+        if (n_req > 0)
+                r = idmap_build_from_intermediate(req, n_req, caller, sub, ret, err);
+        else if (spec->userns == SPEC_USERNS_KEEP_ID)
+                r = idmap_build_keep_id(caller, sub, ret, err);
+        else
+                r = idmap_build_default(caller, sub, ret, err);
+        if (r < 0)
+                return n_req > 0 ? error_wrap(err, "%s", flag) : -1;
+        if (idmap_validate(ret, err) < 0)
+                return error_wrap(err, "%s", flag);
+        return 0;
+}
+
+static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
+{
+        struct idmap_subids subuids = {0}, subgids = {0};
+        uint32_t h;
+        int r = -1;
+
+        plan->caller_uid = getuid();
+        plan->caller_gid = getgid();
+        if (idmap_lookup_subids(plan->caller_uid, &subuids, &subgids, err) < 0)
+                return -1;
+        if ((subuids.n == 0 || subgids.n == 0) && !spec->quiet)
+                fprintf(stderr,
+                        "burrow: notice: no subordinate %s range for uid %u in /etc/sub%s; using a single-id mapping "
+                        "(only the caller's own id exists in the container)\n",
+                        subuids.n == 0 ? "uid" : "gid", (unsigned)plan->caller_uid, subuids.n == 0 ? "uid" : "gid");
+        if (build_map(spec, plan->caller_uid, &subuids, spec->uidmap_request, spec->n_uidmap_request, "--uidmap",
+                      &plan->uidmap, err) < 0)
+                goto out;
+        if (build_map(spec, plan->caller_gid, &subgids, spec->gidmap_request, spec->n_gidmap_request, "--gidmap",
+                      &plan->gidmap, err) < 0)
+                goto out;
+        plan->root_mapped = idmap_to_host(&plan->uidmap, 0, &h) && idmap_to_host(&plan->gidmap, 0, &h);
+        plan->setgroups_allowed = !idmap_is_single(&plan->gidmap, plan->caller_gid);
+        plan->fs.own_netns = spec->network == SPEC_NETWORK_NONE;
+        plan->fs.gid5_mapped = idmap_to_host(&plan->gidmap, 5, &h);
+        r = 0;
+out:
+        idmap_subids_clear(&subuids);
+        idmap_subids_clear(&subgids);
+        return r;
+}
+
+/* Signals the supervisor forwards (every catchable one but those it handles itself or that report its own faults). */
+static void forwarded_signals(sigset_t *set)
+{
+        sigfillset(set);
+        sigdelset(set, SIGCHLD);
+        sigdelset(set, SIGPIPE);
+        sigdelset(set, SIGSEGV);
+        sigdelset(set, SIGBUS);
+        sigdelset(set, SIGFPE);
+        sigdelset(set, SIGILL);
+        sigdelset(set, SIGABRT);
+        sigdelset(set, SIGTRAP);
+        sigdelset(set, SIGSYS);
+        sigdelset(set, SIGKILL);
+        sigdelset(set, SIGSTOP);
+}
+
+static unsigned long namespace_flags(const struct burrow_spec *spec)
+{
+        unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
+
+        if (spec->network != SPEC_NETWORK_HOST)
+                flags |= CLONE_NEWNET;
+        if (access("/proc/self/ns/cgroup", F_OK) == 0)
+                flags |= CLONE_NEWCGROUP;
+        return flags;
+}
+
+/* State of one foreground run, owned by launch_run and released by run_state_clear on every path. */
+struct run_state {
+        int sock;
+        int sigfd;
+        int pidfd;
+        int master;
+        pid_t pid;
+        bool exited;
+        int status;
+        struct tty_caller tty;
+};
+
+static void run_state_clear(struct run_state *st)
+{
+        tty_caller_restore(&st->tty);
+        if (st->pidfd >= 0 && !st->exited) {
+                siginfo_t si;
+                /* The container must not outlive a failed launch. */
+                syscall(SYS_pidfd_send_signal, st->pidfd, SIGKILL, NULL, 0);
+                while (waitid((idtype_t)P_PIDFD, (id_t)st->pidfd, &si, WEXITED) < 0 && errno == EINTR)
+                        ;
+        }
+        cleanup_closep(&st->sock);
+        cleanup_closep(&st->sigfd);
+        cleanup_closep(&st->pidfd);
+        cleanup_closep(&st->master);
+}
+
+static void forward_signal(struct run_state *st, const struct signalfd_siginfo *si, bool tty)
+{
+        int sig = (int)si->ssi_signo;
+
+        if (sig == SIGWINCH && st->master >= 0) {
+                tty_copy_winsize(st->master);
+                return;
+        }
+        /* Without -t the container shares the caller's terminal and its foreground process group: a ^C there
+         * reached the workload already (si_code SI_KERNEL); forwarding it again would deliver it twice. */
+        if (!tty && si->ssi_code == SI_KERNEL && (sig == SIGINT || sig == SIGQUIT || sig == SIGTSTP || sig == SIGWINCH))
+                return;
+        syscall(SYS_pidfd_send_signal, st->pidfd, sig, NULL, 0);
+}
+
+static int handle_sync_message(struct run_state *st, bool *started, burrow_error **err)
+{
+        struct sync_msg msg;
+        int fd = -1, r;
+
+        r = sync_recv(st->sock, &msg, &fd, err);
+        if (r <= 0)
+                return r;
+        switch (msg.type) {
+        case SYNC_TTY_MASTER:
+                if (fd < 0 || st->master >= 0) {
+                        if (fd >= 0)
+                                close(fd);
+                        return error_make(err, EPROTO, "sync: unexpected pty master");
+                }
+                st->master = fd;
+                tty_copy_winsize(st->master);
+                if (tty_caller_make_raw(&st->tty, err) < 0)
+                        return -1;
+                return sync_send(st->sock, SYNC_TTY_READY, 0, NULL, -1, err) < 0 ? -1 : 1;
+        case SYNC_EXEC:
+                *started = true;
+                break;
+        case SYNC_EXEC_FAILED: {
+                /* The workload exits 126/127 by itself; the reason is printed here, once. */
+                burrow_error *e = NULL;
+                error_make(&e, msg.errnum, "%s", msg.text);
+                error_print(e);
+                error_free(&e);
+                break;
+        }
+        case SYNC_ERROR:
+                error_make(err, msg.errnum, "%s", msg.text);
+                if (fd >= 0)
+                        close(fd);
+                return -1;
+        default:
+                if (fd >= 0)
+                        close(fd);
+                return error_make(err, EPROTO, "sync: unknown message %u", msg.type);
+        }
+        if (fd >= 0)
+                close(fd);
+        return 1;
+}
+
+/* The supervisor's event loop: sync messages until the workload runs, then terminal bytes and signals, until the
+ * container's init exits. */
+static int supervise(struct run_state *st, const struct burrow_spec *spec, burrow_error **err)
+{
+        bool started = false, stdin_open = spec->tty && spec->interactive;
+
+        for (;;) {
+                struct pollfd pfd[5];
+                int n = 0, i_sig, i_pid, i_sock = -1, i_in = -1, i_master = -1;
+
+                i_sig = n;
+                pfd[n++] = (struct pollfd){.fd = st->sigfd, .events = POLLIN};
+                i_pid = n;
+                pfd[n++] = (struct pollfd){.fd = st->pidfd, .events = POLLIN};
+                if (st->sock >= 0) {
+                        i_sock = n;
+                        pfd[n++] = (struct pollfd){.fd = st->sock, .events = POLLIN};
+                }
+                if (st->master >= 0) {
+                        i_master = n;
+                        pfd[n++] = (struct pollfd){.fd = st->master, .events = POLLIN};
+                        if (stdin_open) {
+                                i_in = n;
+                                pfd[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
+                        }
+                }
+                if (poll(pfd, (nfds_t)n, -1) < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        return error_make(err, errno, "poll");
+                }
+                if (i_sock >= 0 && pfd[i_sock].revents) {
+                        int r = handle_sync_message(st, &started, err);
+                        if (r < 0)
+                                return -1;
+                        if (r == 0) {
+                                close(st->sock);
+                                st->sock = -1;
+                        }
+                }
+                if (pfd[i_sig].revents & POLLIN) {
+                        struct signalfd_siginfo si;
+                        while (read(st->sigfd, &si, sizeof(si)) == sizeof(si))
+                                forward_signal(st, &si, spec->tty);
+                }
+                if (i_master >= 0 && pfd[i_master].revents) {
+                        if (tty_pump(st->master, STDOUT_FILENO) <= 0) {
+                                /* The slave side is gone: stop polling the master until the container exits. */
+                                close(st->master);
+                                st->master = -1;
+                        }
+                }
+                if (i_in >= 0 && pfd[i_in].revents) {
+                        if (tty_pump(STDIN_FILENO, st->master) <= 0)
+                                stdin_open = false;
+                }
+                if (pfd[i_pid].revents & POLLIN) {
+                        siginfo_t si = {0};
+                        if (waitid((idtype_t)P_PIDFD, (id_t)st->pidfd, &si, WEXITED) < 0)
+                                return error_make(err, errno, "wait for the container");
+                        st->exited = true;
+                        st->status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : si.si_status;
+                        if (st->master >= 0) {
+                                fcntl(st->master, F_SETFL, O_NONBLOCK);
+                                while (tty_pump(st->master, STDOUT_FILENO) == 1)
+                                        ;
+                        }
+                        if (!started && st->sock >= 0) {
+                                /* An error sent just before the exit is still queued: report it, not the status. */
+                                int r;
+                                while ((r = handle_sync_message(st, &started, err)) > 0)
+                                        ;
+                                if (r < 0)
+                                        return -1;
+                        }
+                        if (!started)
+                                return error_make(err, 0, "container setup failed: %s %d",
+                                                  si.si_code == CLD_EXITED ? "exited with status" : "killed by signal",
+                                                  si.si_status);
+                        return 0;
+                }
+        }
+}
+
+int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error **err)
+{
+        struct launch_plan plan = {0};
+        struct run_state st = {.sock = -1, .sigfd = -1, .pidfd = -1, .master = -1};
+        struct clone_args_v0 args = {0};
+        sigset_t fwd, saved_mask;
+        int pidfd = -1, socks[2] = {-1, -1};
+        int r = -1;
+        long pid;
+
+        if (plan_prepare(spec, &plan, err) < 0)
+                goto out_plan;
+
+        /* Block the forwarded signals before the child exists: it inherits the mask (its init waits for them with
+         * sigwaitinfo), and none can be lost between clone and the event loop. */
+        signal(SIGPIPE, SIG_IGN);
+        forwarded_signals(&fwd);
+        sigprocmask(SIG_BLOCK, &fwd, &saved_mask);
+        st.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (st.sigfd < 0) {
+                error_make(err, errno, "signalfd");
+                goto out;
+        }
+        if (sync_pair(socks, err) < 0)
+                goto out;
+
+        args.flags = namespace_flags(spec) | CLONE_PIDFD;
+        args.pidfd = (uint64_t)(uintptr_t)&pidfd;
+        args.exit_signal = SIGCHLD;
+        pid = syscall(SYS_clone3, &args, sizeof(args));
+        if (pid < 0) {
+                error_make(err, errno, "create the container namespaces");
+                goto out;
+        }
+        if (pid == 0) {
+                close(socks[0]);
+                close(st.sigfd);
+                signal(SIGPIPE, SIG_DFL);
+                launch_child(spec, &plan, socks[1]);
+        }
+        st.pid = (pid_t)pid;
+        st.pidfd = pidfd;
+        st.sock = socks[0];
+        close(socks[1]);
+        socks[0] = socks[1] = -1;
+
+        /* The kernel accepts a single write of each map, and only from outside the new namespace. */
+        if (idmap_write_maps(st.pid, plan.caller_uid, plan.caller_gid, &plan.uidmap, &plan.gidmap,
+                             &plan.setgroups_allowed, err) < 0) {
+                error_wrap(err, "write the id maps");
+                goto out;
+        }
+        if (sync_send(st.sock, SYNC_MAPS_WRITTEN, 0, NULL, -1, err) < 0)
+                goto out;
+        if (supervise(&st, spec, err) < 0)
+                goto out;
+        *ret_exit_code = init_exit_code(st.status);
+        r = 0;
+out:
+        run_state_clear(&st);
+        cleanup_closep(&socks[0]);
+        cleanup_closep(&socks[1]);
+        sigprocmask(SIG_SETMASK, &saved_mask, NULL);
+out_plan:
+        plan_clear(&plan);
+        return r;
+}

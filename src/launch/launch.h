@@ -1,0 +1,29 @@
+/* The launcher: the supervising parent (P) outside, the container's first process (C) inside, and the protocol
+ * between them (sync.h). */
+#pragma once
+
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "fs/fs.h"
+#include "idmap/map.h"
+#include "spec/spec.h"
+#include "util/error.h"
+
+/* Everything the parent decides before the namespaces exist and the child only reads. */
+struct launch_plan {
+        uid_t caller_uid;
+        gid_t caller_gid;
+        struct idmap uidmap;
+        struct idmap gidmap;
+        bool root_mapped;       /* container uid 0 and gid 0 exist: C becomes root in its namespace */
+        bool setgroups_allowed; /* false after a direct gid_map write ("deny") */
+        struct fs_context fs;
+};
+
+/* Runs the container described by a validated spec in the foreground and returns the exit code burrow should exit
+ * with (the workload's, 126/127 for exec failures). Returns -1 with *err for burrow's own failures (exit 125). */
+int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error **err);
+
+/* child.c: the container side. Never returns. */
+_Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_plan *plan, int sock);

@@ -1,0 +1,41 @@
+/* Parsers of the user's CLI specs. Pure functions (no I/O but an injected environment lookup), so that unit tests and
+ * libFuzzer targets exercise exactly what `burrow run` uses. Each returns 0, or -1 with *err set. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "idmap/map.h"
+#include "spec/spec.h"
+#include "util/error.h"
+#include "util/strv.h"
+
+/* Longest argument any parser accepts; anything longer is rejected before it is looked at. */
+#define PARSE_MAX_ARG 4096
+
+/* -v SRC:DST[:OPT,OPT...]. SRC must be a path (absolute, or starting with "."); options: ro rw z Z
+ * nosuid suid nodev dev noexec exec bind rbind private rprivate slave rslave shared rshared. The source is left as
+ * given; spec_validate() resolves it. */
+int parse_volume(const char *arg, struct spec_mount *ret, burrow_error **err);
+
+/* --tmpfs DST[:OPT,...]: flags as for -v plus size=N[k|m|g|%], mode=OCTAL, uid=N, gid=N, nr_inodes=N[k|m|g]. */
+int parse_tmpfs(const char *arg, struct spec_mount *ret, burrow_error **err);
+
+/* -e KEY=VALUE, or -e KEY (value taken from lookup(KEY); *ret = NULL when it is unset, as docker skips it). */
+int parse_env(const char *arg, const char *(*lookup)(const char *key), char **ret, burrow_error **err);
+
+/* --env-file: one -e per line; blank lines and lines starting with '#' are skipped. */
+int parse_env_file(const char *buf, size_t len, const char *(*lookup)(const char *key), strv *out, burrow_error **err);
+
+/* -u USER|UID[:GROUP|GID]. */
+int parse_user(const char *arg, struct spec_user *ret, burrow_error **err);
+
+/* --uidmap/--gidmap CONTAINER:HOST:COUNT. */
+int parse_idmap(const char *arg, struct idmap_range *ret, burrow_error **err);
+
+/* Docker's boolean flag values: true/false/1/0/yes/no (case-insensitive). */
+int parse_bool(const char *arg, bool *ret);
+
+/* Lexically cleans an absolute path: collapses "//" and ".", resolves ".." without climbing above "/", drops a
+ * trailing "/". Returns NULL for a relative or empty path. */
+char *path_clean(const char *path);

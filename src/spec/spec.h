@@ -1,0 +1,84 @@
+/* The one in-memory description of a container, shaped like the OCI runtime spec. The CLI fills it, spec_validate()
+ * checks it once before any namespace exists, and the launcher only reads it. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "idmap/map.h"
+#include "util/error.h"
+#include "util/strv.h"
+
+enum spec_network {
+        SPEC_NETWORK_NONE, /* own netns with only loopback, up */
+        SPEC_NETWORK_HOST, /* the host's netns */
+};
+
+enum spec_userns {
+        SPEC_USERNS_DEFAULT, /* 0 -> caller, 1.. -> subordinate ids */
+        SPEC_USERNS_KEEP_ID, /* caller's ids keep their value */
+};
+
+enum spec_mount_type {
+        SPEC_MOUNT_BIND,
+        SPEC_MOUNT_TMPFS,
+};
+
+struct spec_mount {
+        enum spec_mount_type type;
+        char *source;              /* host path for binds (absolute once validated); NULL for tmpfs */
+        char *destination;         /* absolute, cleaned path inside the container */
+        unsigned long flags;       /* MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC; MS_REC for rbind */
+        unsigned long propagation; /* MS_PRIVATE/MS_SLAVE/MS_SHARED (| MS_REC), 0 = leave as is */
+        char *data;                /* fs-specific options (tmpfs: "size=...,mode=..."), or NULL */
+};
+
+/* -u as the user gave it; names are resolved inside the container's /etc/passwd and /etc/group. */
+struct spec_user {
+        char *user;  /* name or number; NULL = the default (root, or the caller with keep-id) */
+        char *group; /* name or number; NULL = the user's primary group */
+};
+
+struct burrow_spec {
+        char *id;     /* 64 hex characters */
+        char *rootfs; /* absolute path of the root directory */
+        bool readonly_rootfs;
+
+        strv args; /* the command */
+        strv env;  /* "KEY=VALUE", a later entry for a key replaces an earlier one */
+        char *cwd; /* absolute; NULL = "/" */
+        struct spec_user user;
+        char *hostname; /* NULL = the first 12 characters of the id */
+
+        struct spec_mount *mounts;
+        size_t n_mounts;
+        strv masked_paths;
+        strv readonly_paths;
+
+        enum spec_network network;
+        enum spec_userns userns;
+        struct idmap_range *uidmap_request; /* --uidmap, intermediate-namespace host ids */
+        size_t n_uidmap_request;
+        struct idmap_range *gidmap_request;
+        size_t n_gidmap_request;
+
+        bool init;        /* burrow's init as PID 1 (default) */
+        bool tty;         /* -t */
+        bool interactive; /* -i */
+        bool remove;      /* --rm (accepted; a foreground run keeps nothing anyway) */
+        bool quiet;       /* no notice lines */
+};
+
+/* Sets the defaults (init on, podman's masked and read-only paths, a fresh random id). */
+void spec_init(struct burrow_spec *spec);
+
+/* Checks the whole spec and resolves host paths, before anything is created: rootfs is a directory, -w is absolute,
+ * mount sources exist, no two mounts share a destination, there is a command. */
+int spec_validate(struct burrow_spec *spec, burrow_error **err);
+
+/* Appends a mount, taking ownership of its strings. */
+void spec_add_mount(struct burrow_spec *spec, struct spec_mount *mount);
+
+void spec_clear(struct burrow_spec *spec);
+void spec_mount_clear(struct spec_mount *mount);
