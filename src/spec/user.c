@@ -132,7 +132,8 @@ static int group_find(const char *path, const char *name, gid_t *ret, bool *ret_
         return 0;
 }
 
-/* Every group listing `name` as a member, without the primary group and without repeats. */
+/* The primary group first (as initgroups(3) does at login), then every group listing `name` as a member, without
+ * repeats. `name` NULL: just the primary group. */
 static int groups_of(const char *path, const char *name, gid_t primary, gid_t **ret, size_t *ret_n, burrow_error **err)
 {
         _cleanup_free_ char *buf = NULL;
@@ -141,10 +142,13 @@ static int groups_of(const char *path, const char *name, gid_t primary, gid_t **
         size_t n = 0, cap = 0;
         struct group *gr;
 
-        if (user_file_open(path, &buf, &f, err) < 0)
+        groups = xmalloc(16 * sizeof(groups[0]));
+        cap = 16;
+        groups[n++] = primary;
+        if (name != NULL && user_file_open(path, &buf, &f, err) < 0)
                 return -1;
         while (f != NULL && (gr = fgetgrent(f)) != NULL) {
-                bool member = false, dup = gr->gr_gid == primary;
+                bool member = false, dup = false;
 
                 for (char **m = gr->gr_mem; m != NULL && *m != NULL && !member; m++)
                         member = strcmp(*m, name) == 0;
@@ -207,11 +211,10 @@ int user_resolve(const struct spec_user *user, const char *passwd_path, const ch
                                 return error_make(err, 0, "unable to find group %s: no matching entries in group file",
                                                   group_arg);
                 }
-        } else if (pw.found) {
-                /* As runc: supplementary groups only come with the user's own primary group, not with -u USER:GROUP. */
-                if (groups_of(group_path, pw_name, gid, &groups, &n_groups, err) < 0)
-                        return -1;
         }
+        /* As runc: group memberships only come with the user's own primary group, not with -u USER:GROUP. */
+        if (groups_of(group_path, group_arg == NULL && pw.found ? pw_name : NULL, gid, &groups, &n_groups, err) < 0)
+                return -1;
 
         *ret = (struct user_resolved){
             .uid = uid,

@@ -50,14 +50,14 @@ static void name_is_looked_up_with_supplementary_groups(void)
         struct spec_user spec = {(char *)"alice", NULL};
         struct user_resolved u = {0};
         burrow_error *err = NULL;
-        static const gid_t want[] = {10, 100, 29};
+        static const gid_t want[] = {1000, 10, 100, 29};
 
         CHECK_OK(user_resolve(&spec, passwd_path, group_path, &u, &err), &err);
         CHECK(u.uid == 1000);
         CHECK(u.gid == 1000);
         CHECK_STREQ(u.home, "/home/alice");
-        /* 1000 is the primary group; 29 is listed twice and given once. */
-        check_groups(&u, want, 3);
+        /* The primary group comes first, as after initgroups(3); 29 is listed twice and given once. */
+        check_groups(&u, want, 4);
         user_resolved_clear(&u);
         CHECK(u.groups == NULL && u.home == NULL);
 }
@@ -68,13 +68,13 @@ static void number_uses_the_passwd_entry_when_there_is_one(void)
         struct spec_user first = {(char *)"1000", NULL};
         struct user_resolved u = {0};
         burrow_error *err = NULL;
-        static const gid_t want[] = {29};
+        static const gid_t want[] = {100, 29};
 
         CHECK_OK(user_resolve(&spec, passwd_path, group_path, &u, &err), &err);
         CHECK(u.uid == 1001);
         CHECK(u.gid == 100);
         CHECK_STREQ(u.home, "/home/bob");
-        check_groups(&u, want, 1);
+        check_groups(&u, want, 2);
         user_resolved_clear(&u);
 
         /* The first of two entries with the same uid wins. */
@@ -94,7 +94,7 @@ static void number_without_entry_gets_gid_0_and_root_home(void)
         CHECK(u.uid == 4242);
         CHECK(u.gid == 0);
         CHECK_STREQ(u.home, "/");
-        CHECK(u.n_groups == 0 && u.groups == NULL);
+        CHECK(u.n_groups == 1 && u.groups[0] == 0);
         user_resolved_clear(&u);
 }
 
@@ -115,12 +115,12 @@ static void default_user_is_root(void)
         struct spec_user spec = {NULL, NULL};
         struct user_resolved u = {0};
         burrow_error *err = NULL;
-        static const gid_t want[] = {10};
+        static const gid_t want[] = {0, 10};
 
         CHECK_OK(user_resolve(&spec, passwd_path, group_path, &u, &err), &err);
         CHECK(u.uid == 0 && u.gid == 0);
         CHECK_STREQ(u.home, "/root");
-        check_groups(&u, want, 1);
+        check_groups(&u, want, 2);
         user_resolved_clear(&u);
 
         CHECK_OK(user_resolve(NULL, passwd_path, group_path, &u, &err), &err);
@@ -138,7 +138,7 @@ static void missing_files_count_as_empty(void)
         burrow_error *err = NULL;
 
         CHECK_OK(user_resolve(&root, missing_path, missing_path, &u, &err), &err);
-        CHECK(u.uid == 0 && u.gid == 0 && u.n_groups == 0);
+        CHECK(u.uid == 0 && u.gid == 0 && u.n_groups == 1 && u.groups[0] == 0);
         CHECK_STREQ(u.home, "/");
         user_resolved_clear(&u);
 
@@ -165,7 +165,7 @@ static void explicit_group_replaces_primary_and_supplementary(void)
 
         CHECK_OK(user_resolve(&by_name, passwd_path, group_path, &u, &err), &err);
         CHECK(u.uid == 1000 && u.gid == 50);
-        CHECK(u.n_groups == 0);
+        CHECK(u.n_groups == 1 && u.groups[0] == 50);
         CHECK_STREQ(u.home, "/home/alice");
         user_resolved_clear(&u);
 
