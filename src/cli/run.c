@@ -31,6 +31,11 @@ enum {
         OPT_INTERACTIVE,
         OPT_HELP,
         OPT_QUIET,
+        OPT_CAP_ADD,
+        OPT_CAP_DROP,
+        OPT_PRIVILEGED,
+        OPT_SECURITY_OPT,
+        OPT_ULIMIT,
 };
 
 static const struct option run_options[] = {
@@ -53,38 +58,50 @@ static const struct option run_options[] = {
     {"tty", optional_argument, NULL, OPT_TTY},
     {"interactive", optional_argument, NULL, OPT_INTERACTIVE},
     {"quiet", no_argument, NULL, OPT_QUIET},
+    {"cap-add", required_argument, NULL, OPT_CAP_ADD},
+    {"cap-drop", required_argument, NULL, OPT_CAP_DROP},
+    {"privileged", optional_argument, NULL, OPT_PRIVILEGED},
+    {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
+    {"ulimit", required_argument, NULL, OPT_ULIMIT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
 
 static void run_usage(void)
 {
-        printf("Usage: burrow run [OPTIONS] --rootfs DIR [--] COMMAND [ARG...]\n"
-               "\n"
-               "Run COMMAND in a new rootless container and exit with its status.\n"
-               "\n"
-               "Options:\n"
-               "      --rootfs DIR              root filesystem directory\n"
-               "      --read-only[=BOOL]        mount the root filesystem read-only (/tmp, /var/tmp, /run stay tmpfs)\n"
-               "  -v, --volume SRC:DST[:OPTS]   bind-mount a host path (ro, rw, z, Z, nosuid, nodev, noexec, bind,\n"
-               "                                rbind, private, rprivate, slave, rslave, shared, rshared, ...)\n"
-               "      --tmpfs DST[:OPTS]        mount a tmpfs (size=, mode=, uid=, gid=, nr_inodes=, ro, exec, ...)\n"
-               "  -e, --env KEY[=VALUE]         set an environment variable (KEY alone: take it from burrow's)\n"
-               "      --env-file FILE           read KEY=VALUE lines from FILE\n"
-               "  -w, --workdir DIR             working directory inside the container (created when missing)\n"
-               "  -u, --user USER[:GROUP]       user and group, names or numbers, resolved in the container\n"
-               "  -h, --hostname NAME           host name (default: the first 12 characters of the id)\n"
-               "      --network none|host       own network namespace with loopback (default), or the host's\n"
-               "      --uidmap C:H:N            map container uids C.. to intermediate ids H.. (0 = you, 1.. =\n"
-               "                                your subordinate ids); repeatable\n"
-               "      --gidmap C:H:N            the same for gids\n"
-               "      --userns keep-id          keep your uid and gid inside the container\n"
-               "      --init[=BOOL]             run burrow's init as PID 1 (default true)\n"
-               "  -t, --tty[=BOOL]              allocate a pseudo-terminal\n"
-               "  -i, --interactive[=BOOL]      keep stdin open\n"
-               "      --rm[=BOOL]               remove the container when it exits (always, for now)\n"
-               "      --quiet                   no notice lines\n"
-               "      --help                    this text\n");
+        printf(
+            "Usage: burrow run [OPTIONS] --rootfs DIR [--] COMMAND [ARG...]\n"
+            "\n"
+            "Run COMMAND in a new rootless container and exit with its status.\n"
+            "\n"
+            "Options:\n"
+            "      --rootfs DIR              root filesystem directory\n"
+            "      --read-only[=BOOL]        mount the root filesystem read-only (/tmp, /var/tmp, /run stay tmpfs)\n"
+            "  -v, --volume SRC:DST[:OPTS]   bind-mount a host path (ro, rw, z, Z, nosuid, nodev, noexec, bind,\n"
+            "                                rbind, private, rprivate, slave, rslave, shared, rshared, ...)\n"
+            "      --tmpfs DST[:OPTS]        mount a tmpfs (size=, mode=, uid=, gid=, nr_inodes=, ro, exec, ...)\n"
+            "  -e, --env KEY[=VALUE]         set an environment variable (KEY alone: take it from burrow's)\n"
+            "      --env-file FILE           read KEY=VALUE lines from FILE\n"
+            "  -w, --workdir DIR             working directory inside the container (created when missing)\n"
+            "  -u, --user USER[:GROUP]       user and group, names or numbers, resolved in the container\n"
+            "  -h, --hostname NAME           host name (default: the first 12 characters of the id)\n"
+            "      --network none|host       own network namespace with loopback (default), or the host's\n"
+            "      --uidmap C:H:N            map container uids C.. to intermediate ids H.. (0 = you, 1.. =\n"
+            "                                your subordinate ids); repeatable\n"
+            "      --gidmap C:H:N            the same for gids\n"
+            "      --userns keep-id          keep your uid and gid inside the container\n"
+            "      --init[=BOOL]             run burrow's init as PID 1 (default true)\n"
+            "  -t, --tty[=BOOL]              allocate a pseudo-terminal\n"
+            "  -i, --interactive[=BOOL]      keep stdin open\n"
+            "      --cap-add CAP             add a capability to the default set (NET_RAW, CAP_SYS_ADMIN, ALL, ...)\n"
+            "      --cap-drop CAP            drop a capability (ALL drops every one)\n"
+            "      --privileged[=BOOL]       every capability, no seccomp filter, no masked or read-only paths\n"
+            "      --security-opt OPT        no-new-privileges[=BOOL], seccomp=unconfined|PROFILE.json,\n"
+            "                                mask=PATH[:PATH...], unmask=ALL|PATH[:PATH...]\n"
+            "      --ulimit NAME=SOFT[:HARD] set a resource limit (nofile, nproc, core, ...; -1 = unlimited)\n"
+            "      --rm[=BOOL]               remove the container when it exits (always, for now)\n"
+            "      --quiet                   no notice lines\n"
+            "      --help                    this text\n");
 }
 
 static const char *env_lookup(const char *key)
@@ -142,6 +159,93 @@ static int add_idmap(struct idmap_range **list, size_t *n, const char *flag, con
                 return error_make(err, 0, "%s: too many ranges (at most %d)", flag, IDMAP_MAX_RANGES);
         *list = xrealloc(*list, (*n + 1) * sizeof(**list));
         (*list)[(*n)++] = r;
+        return 0;
+}
+
+static void remove_paths(strv *list, const strv *remove)
+{
+        size_t kept = 0;
+
+        for (size_t i = 0; i < list->len; i++) {
+                if (strv_contains(remove, list->items[i]))
+                        free(list->items[i]);
+                else
+                        list->items[kept++] = list->items[i];
+        }
+        list->len = kept;
+        if (list->items)
+                list->items[kept] = NULL;
+}
+
+/* --security-opt KEY[=VALUE], podman's keys. */
+static int parse_security_opt(struct burrow_spec *spec, const char *arg, burrow_error **err)
+{
+        const char *eq = strchr(arg, '=');
+        _cleanup_free_ char *key = eq ? xstrndup(arg, (size_t)(eq - arg)) : xstrdup(arg);
+        const char *value = eq ? eq + 1 : NULL;
+
+        if (strcmp(key, "no-new-privileges") == 0) {
+                if (value == NULL) {
+                        spec->no_new_privileges = true;
+                        return 0;
+                }
+                if (parse_bool(value, &spec->no_new_privileges) < 0)
+                        return error_make(err, 0, "invalid --security-opt \"%s\": expected true or false", arg);
+                return 0;
+        }
+        if (value == NULL || value[0] == '\0')
+                return error_make(err, 0, "invalid --security-opt \"%s\": expected KEY=VALUE", arg);
+        if (strcmp(key, "seccomp") == 0) {
+                free(spec->seccomp_profile);
+                spec->seccomp_profile = NULL;
+                spec->seccomp_unconfined = strcmp(value, "unconfined") == 0;
+                if (!spec->seccomp_unconfined)
+                        spec->seccomp_profile = xstrdup(value);
+                return 0;
+        }
+        if (strcmp(key, "mask") == 0) {
+                _cleanup_strv_ strv paths = {0};
+                if (parse_path_list("--security-opt mask", value, &paths, err) < 0)
+                        return -1;
+                for (size_t i = 0; i < paths.len; i++)
+                        if (!strv_contains(&spec->masked_paths, paths.items[i]))
+                                strv_push(&spec->masked_paths, paths.items[i]);
+                return 0;
+        }
+        if (strcmp(key, "unmask") == 0) {
+                _cleanup_strv_ strv paths = {0};
+                /* As podman: unmask also lifts the read-only protection of the default read-only paths. */
+                if (strcmp(value, "ALL") == 0) {
+                        strv_clear(&spec->masked_paths);
+                        strv_clear(&spec->readonly_paths);
+                        return 0;
+                }
+                if (parse_path_list("--security-opt unmask", value, &paths, err) < 0)
+                        return -1;
+                remove_paths(&spec->masked_paths, &paths);
+                remove_paths(&spec->readonly_paths, &paths);
+                return 0;
+        }
+        /* No LSM is managed by burrow: turning one off is already true, anything else cannot be honoured. */
+        if ((strcmp(key, "label") == 0 && strcmp(value, "disable") == 0) ||
+            (strcmp(key, "apparmor") == 0 && strcmp(value, "unconfined") == 0))
+                return 0;
+        return error_make(err, 0, "invalid --security-opt \"%s\": unknown option \"%s\"", arg, key);
+}
+
+static int add_ulimit(struct burrow_spec *spec, const char *arg, burrow_error **err)
+{
+        struct spec_rlimit rl;
+
+        if (parse_ulimit(arg, &rl, err) < 0)
+                return -1;
+        for (size_t i = 0; i < spec->n_rlimits; i++)
+                if (spec->rlimits[i].resource == rl.resource) {
+                        spec->rlimits[i] = rl;
+                        return 0;
+                }
+        spec->rlimits = xrealloc(spec->rlimits, (spec->n_rlimits + 1) * sizeof(*spec->rlimits));
+        spec->rlimits[spec->n_rlimits++] = rl;
         return 0;
 }
 
@@ -222,6 +326,18 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
         case OPT_QUIET:
                 spec->quiet = true;
                 return 0;
+        case OPT_CAP_ADD:
+                strv_push(&spec->cap_add, arg);
+                return 0;
+        case OPT_CAP_DROP:
+                strv_push(&spec->cap_drop, arg);
+                return 0;
+        case OPT_PRIVILEGED:
+                return parse_bool_option("privileged", arg, &spec->privileged, err);
+        case OPT_SECURITY_OPT:
+                return parse_security_opt(spec, arg, err);
+        case OPT_ULIMIT:
+                return add_ulimit(spec, arg, err);
         }
         return error_make(err, 0, "internal: unhandled option %d", opt);
 }

@@ -9,8 +9,9 @@
 
 /* What the launcher learned about the namespaces that the filesystem setup depends on. */
 struct fs_context {
-        bool own_netns;   /* sysfs can be mounted only by the owner of a network namespace */
-        bool gid5_mapped; /* devpts gets gid=5 (tty) only when that group exists inside */
+        bool own_netns;      /* sysfs can be mounted only by the owner of a network namespace */
+        bool gid5_mapped;    /* devpts gets gid=5 (tty) only when that group exists inside */
+        bool sysfs_writable; /* --privileged */
 };
 
 /* paths.c: podman's masked and read-only paths, as data. */

@@ -61,16 +61,16 @@ static int setup_dev(int rootfd, const struct fs_context *ctx, burrow_error **er
 static int setup_sys(int rootfd, const struct fs_context *ctx, burrow_error **err)
 {
         burrow_error *sysfs_err = NULL;
+        unsigned long ro = ctx->sysfs_writable ? 0 : MS_RDONLY;
 
         /* A new sysfs shows the network devices of the mounter's network namespace, so the kernel lets only the owner
          * of that namespace mount it. Without one, the host's /sys is bound read-only instead. */
         if (ctx->own_netns) {
-                if (fs_mount_fs(rootfd, "/sys", "sysfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL,
-                                &sysfs_err) == 0)
+                if (fs_mount_fs(rootfd, "/sys", "sysfs", ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, &sysfs_err) == 0)
                         return 0;
                 error_free(&sysfs_err);
         }
-        return fs_bind(rootfd, "/sys", "/sys", true, MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, err);
+        return fs_bind(rootfd, "/sys", "/sys", true, ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, err);
 }
 
 static int mask_path(int rootfd, const char *path, burrow_error **err)

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
+#include <linux/capability.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -18,6 +20,7 @@
 #include "init/init.h"
 #include "launch/launch.h"
 #include "launch/sync.h"
+#include "security/caps.h"
 #include "spec/user.h"
 #include "util/cleanup.h"
 
@@ -122,6 +125,22 @@ static _Noreturn void exec_workload(const struct burrow_spec *spec, const struct
                 }
                 close(null);
         }
+        for (size_t i = 0; i < spec->n_rlimits; i++) {
+                struct rlimit rl = {.rlim_cur = spec->rlimits[i].soft, .rlim_max = spec->rlimits[i].hard};
+                if (setrlimit(spec->rlimits[i].resource, &rl) < 0) {
+                        error_make(&err, errno, "--ulimit: set limit %d to %llu:%llu", spec->rlimits[i].resource,
+                                   (unsigned long long)rl.rlim_cur, (unsigned long long)rl.rlim_max);
+                        fail(sock, err);
+                }
+        }
+        /* The bounding set can only shrink while CAP_SETPCAP is held, i.e. before the uid change; KEEPCAPS lets the
+         * permitted set survive a change to a non-root uid so that --cap-add can still be granted as ambient. */
+        if (caps_drop_bounding(plan->caps, &err) < 0)
+                fail(sock, err);
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0) {
+                error_make(&err, errno, "prctl PR_SET_KEEPCAPS");
+                fail(sock, err);
+        }
         if (plan->setgroups_allowed && setgroups(user->n_groups, user->groups) < 0) {
                 error_make(&err, errno, "setgroups");
                 fail(sock, err);
@@ -134,8 +153,15 @@ static _Noreturn void exec_workload(const struct burrow_spec *spec, const struct
                 error_make(&err, errno, "setuid %u", (unsigned)user->uid);
                 fail(sock, err);
         }
+        if (caps_apply(plan->caps, user->uid == 0, plan->caps_added, &err) < 0)
+                fail(sock, err);
         if (chdir(spec->cwd ? spec->cwd : "/") < 0) {
                 error_make(&err, errno, "chdir %s", spec->cwd ? spec->cwd : "/");
+                fail(sock, err);
+        }
+        /* no_new_privs: a setuid binary or file capabilities inside cannot give back what was dropped here. */
+        if (spec->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0) {
+                error_make(&err, errno, "prctl PR_SET_NO_NEW_PRIVS");
                 fail(sock, err);
         }
         for (int sig = 1; sig < NSIG; sig++)
@@ -172,6 +198,14 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
          * now would be owned by the overflow id. */
         if (sync_expect(sock, SYNC_MAPS_WRITTEN, NULL, &err) < 0)
                 _exit(125);
+        /* Not dumpable from here on: this process's mm belongs to the initial user namespace (burrow was exec'd there),
+         * so nobody in the container may ptrace it or open /proc/1/exe, /proc/1/fd, /proc/1/mem: the burrow binary
+         * cannot be reached and overwritten through PID 1 (runc's CVE-2019-5736). It must wait for the maps: a
+         * non-dumpable process's /proc files belong to root, and the parent could no longer write uid_map. */
+        if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+                error_make(&err, errno, "prctl PR_SET_DUMPABLE");
+                fail(sock, err);
+        }
         if (plan->root_mapped && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
                 error_make(&err, errno, "become root in the user namespace");
                 fail(sock, err);
@@ -217,6 +251,12 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
         }
         if (workload == 0)
                 exec_workload(spec, plan, &user, &env, sock, tty_slave);
+
+        /* The init needs one power only: to signal a workload that may run as another user. */
+        if (caps_drop_bounding(1ULL << CAP_KILL, &err) < 0 || caps_apply(1ULL << CAP_KILL, true, 0, &err) < 0) {
+                kill(workload, SIGKILL);
+                fail(sock, err);
+        }
 
         /* From here on this process is PID 1 and holds nothing of the container's: no socket, no pty, no files. */
         close(sock);

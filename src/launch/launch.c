@@ -84,7 +84,11 @@ static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan
                 goto out;
         plan->root_mapped = idmap_to_host(&plan->uidmap, 0, &h) && idmap_to_host(&plan->gidmap, 0, &h);
         plan->setgroups_allowed = !idmap_is_single(&plan->gidmap, plan->caller_gid);
+        if (caps_resolve(spec->privileged ? caps_all() : caps_default(), &spec->cap_add, &spec->cap_drop, &plan->caps,
+                         &plan->caps_added, err) < 0)
+                goto out;
         plan->fs.own_netns = spec->network == SPEC_NETWORK_NONE;
+        plan->fs.sysfs_writable = spec->privileged;
         plan->fs.gid5_mapped = idmap_to_host(&plan->gidmap, 5, &h);
         r = 0;
 out:

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 
 #include "util/cleanup.h"
 #include "util/fileutil.h"
@@ -623,4 +624,100 @@ int parse_bool(const char *arg, bool *ret)
                 }
         }
         return -1;
+}
+
+/* docker's --ulimit names, as data. */
+static const struct {
+        const char *name;
+        int resource;
+} ulimit_names[] = {
+    {"as", RLIMIT_AS},           {"core", RLIMIT_CORE},         {"cpu", RLIMIT_CPU},
+    {"data", RLIMIT_DATA},       {"fsize", RLIMIT_FSIZE},       {"locks", RLIMIT_LOCKS},
+    {"memlock", RLIMIT_MEMLOCK}, {"msgqueue", RLIMIT_MSGQUEUE}, {"nice", RLIMIT_NICE},
+    {"nofile", RLIMIT_NOFILE},   {"nproc", RLIMIT_NPROC},       {"rss", RLIMIT_RSS},
+    {"rtprio", RLIMIT_RTPRIO},   {"rttime", RLIMIT_RTTIME},     {"sigpending", RLIMIT_SIGPENDING},
+    {"stack", RLIMIT_STACK},
+};
+
+static int parse_rlimit_value(const char *s, uint64_t *ret)
+{
+        uint64_t v = 0;
+
+        if (strcmp(s, "-1") == 0 || strcmp(s, "unlimited") == 0) {
+                *ret = RLIM_INFINITY;
+                return 0;
+        }
+        if (s[0] == '\0' || strlen(s) > 20)
+                return -1;
+        for (const char *p = s; *p; p++) {
+                if (*p < '0' || *p > '9')
+                        return -1;
+                if (v > (UINT64_MAX - (uint64_t)(*p - '0')) / 10)
+                        return -1;
+                v = v * 10 + (uint64_t)(*p - '0');
+        }
+        if (v == RLIM_INFINITY)
+                return -1;
+        *ret = v;
+        return 0;
+}
+
+int parse_ulimit(const char *arg, struct spec_rlimit *ret, burrow_error **err)
+{
+        _cleanup_free_ char *copy = NULL;
+        char *eq, *colon;
+        uint64_t soft, hard;
+        int resource = -1;
+
+        if (check_length("ulimit", arg, err) < 0)
+                return -1;
+        copy = xstrdup(arg);
+        eq = strchr(copy, '=');
+        if (eq == NULL || eq == copy)
+                return error_make(err, 0, "invalid ulimit \"%s\": expected NAME=SOFT[:HARD]", arg);
+        *eq = '\0';
+        for (size_t i = 0; i < sizeof(ulimit_names) / sizeof(ulimit_names[0]); i++)
+                if (strcmp(copy, ulimit_names[i].name) == 0)
+                        resource = ulimit_names[i].resource;
+        if (resource < 0)
+                return error_make(err, 0, "invalid ulimit \"%s\": unknown limit \"%s\"", arg, copy);
+        colon = strchr(eq + 1, ':');
+        if (colon)
+                *colon = '\0';
+        if (parse_rlimit_value(eq + 1, &soft) < 0 || (colon && parse_rlimit_value(colon + 1, &hard) < 0))
+                return error_make(err, 0, "invalid ulimit \"%s\": limits are numbers, -1 or unlimited", arg);
+        if (!colon)
+                hard = soft;
+        /* RLIM_INFINITY is the largest value, so "unlimited" compares correctly too. */
+        if (soft > hard)
+                return error_make(err, 0, "invalid ulimit \"%s\": the soft limit exceeds the hard limit", arg);
+        *ret = (struct spec_rlimit){.resource = resource, .soft = soft, .hard = hard};
+        return 0;
+}
+
+int parse_path_list(const char *what, const char *arg, strv *out, burrow_error **err)
+{
+        _cleanup_strv_ strv paths = {0};
+        _cleanup_free_ char *copy = NULL;
+        char *save = NULL;
+
+        if (check_length(what, arg, err) < 0)
+                return -1;
+        copy = xstrdup(arg);
+        if (copy[0] == '\0')
+                return error_make(err, 0, "invalid %s \"%s\": no path given", what, arg);
+        for (char *p = strtok_r(copy, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
+                char *clean = path_clean(p);
+                if (clean == NULL)
+                        return error_make(err, 0, "invalid %s \"%s\": \"%s\" is not an absolute path", what, arg, p);
+                strv_push_owned(&paths, clean);
+        }
+        if (paths.len == 0)
+                return error_make(err, 0, "invalid %s \"%s\": no path given", what, arg);
+        for (size_t i = 0; i < paths.len; i++) {
+                strv_push_owned(out, paths.items[i]);
+                paths.items[i] = NULL;
+        }
+        paths.len = 0;
+        return 0;
 }

@@ -33,6 +33,13 @@ int parse_user(const char *arg, struct spec_user *ret, burrow_error **err);
 /* --uidmap/--gidmap CONTAINER:HOST:COUNT. */
 int parse_idmap(const char *arg, struct idmap_range *ret, burrow_error **err);
 
+/* --ulimit NAME=SOFT[:HARD] with docker's names (core cpu data fsize locks memlock msgqueue nice nofile nproc rss
+ * rtprio rttime sigpending stack as); -1 or "unlimited" is no limit; HARD defaults to SOFT; SOFT > HARD is an error. */
+int parse_ulimit(const char *arg, struct spec_rlimit *ret, burrow_error **err);
+
+/* --security-opt mask=/unmask= lists: colon-separated absolute paths, each cleaned. */
+int parse_path_list(const char *what, const char *arg, strv *out, burrow_error **err);
+
 /* Docker's boolean flag values: true/false/1/0/yes/no (case-insensitive). */
 int parse_bool(const char *arg, bool *ret);
 

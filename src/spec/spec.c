@@ -19,6 +19,7 @@ void spec_init(struct burrow_spec *spec)
 
         memset(spec, 0, sizeof(*spec));
         spec->init = true;
+        spec->no_new_privileges = true;
         spec->network = SPEC_NETWORK_NONE;
         if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
                 abort();
@@ -57,6 +58,10 @@ void spec_clear(struct burrow_spec *spec)
         free(spec->mounts);
         strv_clear(&spec->masked_paths);
         strv_clear(&spec->readonly_paths);
+        strv_clear(&spec->cap_add);
+        strv_clear(&spec->cap_drop);
+        free(spec->seccomp_profile);
+        free(spec->rlimits);
         free(spec->uidmap_request);
         free(spec->gidmap_request);
         memset(spec, 0, sizeof(*spec));
@@ -134,6 +139,12 @@ int spec_validate(struct burrow_spec *spec, burrow_error **err)
         if (spec->userns == SPEC_USERNS_KEEP_ID && spec->user.user == NULL) {
                 spec->user.user = xasprintf("%u", (unsigned)getuid());
                 spec->user.group = xasprintf("%u", (unsigned)getgid());
+        }
+        if (spec->privileged) {
+                /* podman: --privileged lifts the masks and read-only paths along with the capability and seccomp
+                 * limits. */
+                strv_clear(&spec->masked_paths);
+                strv_clear(&spec->readonly_paths);
         }
         return validate_mounts(spec, err);
 }

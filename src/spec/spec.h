@@ -34,6 +34,13 @@ struct spec_mount {
         char *data;                /* fs-specific options (tmpfs: "size=...,mode=..."), or NULL */
 };
 
+/* --ulimit NAME=SOFT[:HARD]; RLIM_INFINITY for -1 / "unlimited". */
+struct spec_rlimit {
+        int resource; /* RLIMIT_* */
+        uint64_t soft;
+        uint64_t hard;
+};
+
 /* -u as the user gave it; names are resolved inside the container's /etc/passwd and /etc/group. */
 struct spec_user {
         char *user;  /* name or number; NULL = the default (root, or the caller with keep-id) */
@@ -62,6 +69,16 @@ struct burrow_spec {
         size_t n_uidmap_request;
         struct idmap_range *gidmap_request;
         size_t n_gidmap_request;
+
+        /* Hardening: all on by default (burrow-security(7)). */
+        bool privileged;         /* every capability, no seccomp, no masked or read-only paths */
+        bool no_new_privileges;  /* default true */
+        strv cap_add;            /* --cap-add names, as given */
+        strv cap_drop;           /* --cap-drop names, as given */
+        char *seccomp_profile;   /* --security-opt seccomp=PATH; NULL = the built-in default */
+        bool seccomp_unconfined; /* --security-opt seccomp=unconfined */
+        struct spec_rlimit *rlimits;
+        size_t n_rlimits;
 
         bool init;        /* burrow's init as PID 1 (default) */
         bool tty;         /* -t */

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/resource.h>
 
 #include "spec/parse.h"
 #include "unit.h"
@@ -611,6 +612,58 @@ static void parsers_survive_separator_soup(void)
         }
 }
 
+static void ulimit_parses_docker_names(void)
+{
+        struct spec_rlimit rl;
+        burrow_error *err = NULL;
+
+        CHECK_OK(parse_ulimit("nofile=1024:2048", &rl, &err), &err);
+        CHECK(rl.resource == RLIMIT_NOFILE && rl.soft == 1024 && rl.hard == 2048);
+        CHECK_OK(parse_ulimit("nproc=50", &rl, &err), &err);
+        CHECK(rl.resource == RLIMIT_NPROC && rl.soft == 50 && rl.hard == 50);
+        CHECK_OK(parse_ulimit("core=-1", &rl, &err), &err);
+        CHECK(rl.resource == RLIMIT_CORE && rl.soft == RLIM_INFINITY && rl.hard == RLIM_INFINITY);
+        CHECK_OK(parse_ulimit("stack=8192:unlimited", &rl, &err), &err);
+        CHECK(rl.soft == 8192 && rl.hard == RLIM_INFINITY);
+}
+
+static void ulimit_rejects_malformed(void)
+{
+        struct spec_rlimit rl;
+        burrow_error *err = NULL;
+
+        CHECK_ERROR(parse_ulimit("nofile", &rl, &err), &err, "expected NAME=SOFT[:HARD]");
+        CHECK_ERROR(parse_ulimit("=5", &rl, &err), &err, "expected NAME=SOFT[:HARD]");
+        CHECK_ERROR(parse_ulimit("files=5", &rl, &err), &err, "unknown limit \"files\"");
+        CHECK_ERROR(parse_ulimit("nofile=", &rl, &err), &err, "limits are numbers");
+        CHECK_ERROR(parse_ulimit("nofile=1:", &rl, &err), &err, "limits are numbers");
+        CHECK_ERROR(parse_ulimit("nofile=x", &rl, &err), &err, "limits are numbers");
+        CHECK_ERROR(parse_ulimit("nofile=-2", &rl, &err), &err, "limits are numbers");
+        CHECK_ERROR(parse_ulimit("nofile=99999999999999999999999", &rl, &err), &err, "limits are numbers");
+        CHECK_ERROR(parse_ulimit("nofile=18446744073709551615", &rl, &err), &err, "limits are numbers");
+        CHECK_ERROR(parse_ulimit("nofile=10:5", &rl, &err), &err, "soft limit exceeds the hard limit");
+        CHECK_ERROR(parse_ulimit("nofile=unlimited:5", &rl, &err), &err, "soft limit exceeds the hard limit");
+        CHECK_ERROR(parse_ulimit("nofile=1:2:3", &rl, &err), &err, "limits are numbers");
+}
+
+static void path_list_splits_and_cleans(void)
+{
+        strv out = {0};
+        burrow_error *err = NULL;
+
+        CHECK_OK(parse_path_list("mask", "/proc/kcore:/sys//firmware/", &out, &err), &err);
+        CHECK(out.len == 2);
+        if (out.len == 2) {
+                CHECK_STREQ(out.items[0], "/proc/kcore");
+                CHECK_STREQ(out.items[1], "/sys/firmware");
+        }
+        CHECK_ERROR(parse_path_list("mask", "/a:relative", &out, &err), &err, "is not an absolute path");
+        CHECK(out.len == 2); /* nothing added on failure */
+        CHECK_ERROR(parse_path_list("mask", "", &out, &err), &err, "no path given");
+        CHECK_ERROR(parse_path_list("mask", ":::", &out, &err), &err, "no path given");
+        strv_clear(&out);
+}
+
 int main(void)
 {
         RUN(path_clean_collapses_slashes_dots_and_dotdots);
@@ -639,5 +692,8 @@ int main(void)
         RUN(idmap_rejects_malformed);
         RUN(bool_values);
         RUN(parsers_survive_separator_soup);
+        RUN(ulimit_parses_docker_names);
+        RUN(ulimit_rejects_malformed);
+        RUN(path_list_splits_and_cleans);
         return unit_finish();
 }
