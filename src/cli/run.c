@@ -362,9 +362,9 @@ static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, burro
                         return error_make(err, 0, "unknown option %s: see 'burrow run --help'", argv[optind - 1]);
                 }
                 if (opt == ':')
-                        return error_make(err, 0, "option %s needs a value", argv[optind - 1]);
+                        return error_make(err, 0, "option %s: a value is required", argv[optind - 1]);
                 if (optarg && strlen(optarg) > PARSE_MAX_ARG)
-                        return error_make(err, 0, "option %s: value longer than %d bytes", argv[optind - 1],
+                        return error_make(err, 0, "option %s: the value is longer than %d bytes", argv[optind - 1],
                                           PARSE_MAX_ARG);
                 if (parse_run_option(spec, opt, optarg, err) < 0)
                         return -1;

@@ -18,7 +18,7 @@ static const struct {
         const char *name;
 } dev_symlinks[] = {
     {"pts/ptmx", "ptmx"},          {"/proc/self/fd", "fd"},       {"/proc/self/fd/0", "stdin"},
-    {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"}, {"/proc/kcore", "core"},
+    {"/proc/self/fd/1", "stdout"}, {"/proc/self/fd/2", "stderr"},
 };
 
 /* podman's --read-only-tmpfs: with a read-only root, these stay writable (as tmpfs) unless the user mounts there. */
@@ -195,8 +195,7 @@ int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx
                 return -1;
         if (setup_sys(rootfd, ctx, err) < 0)
                 return -1;
-        if (setup_user_mounts(rootfd, spec, err) < 0)
-                return -1;
+        /* Before the user's mounts, which may sit below them (-v SRC:/tmp/x with --read-only). */
         if (spec->readonly_rootfs) {
                 for (size_t i = 0; readonly_rootfs_tmpfs[i]; i++)
                         if (!spec_mounts_on(spec, readonly_rootfs_tmpfs[i]) &&
@@ -204,6 +203,8 @@ int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx
                                         err) < 0)
                                 return -1;
         }
+        if (setup_user_mounts(rootfd, spec, err) < 0)
+                return -1;
         for (size_t i = 0; i < spec->masked_paths.len; i++)
                 if (mask_path(rootfd, spec->masked_paths.items[i], err) < 0)
                         return -1;

@@ -23,6 +23,7 @@
 #include "security/caps.h"
 #include "spec/user.h"
 #include "util/cleanup.h"
+#include "util/fileutil.h"
 
 extern char **environ;
 
@@ -57,6 +58,30 @@ static int loopback_up(burrow_error **err)
         if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
                 return error_make(err, errno, "bring lo up");
         return 0;
+}
+
+/* As docker and podman do: unprivileged ICMP echo sockets for the container's groups, so that ping works without
+ * NET_RAW. The sysctl belongs to the network namespace that opens it, the container's own here, and takes only gids
+ * mapped in the writer's user namespace. Best effort: without it ping needs --cap-add NET_RAW, nothing else breaks. */
+static void allow_ping(const struct launch_plan *plan)
+{
+        const struct idmap *map = &plan->gidmap;
+        uint32_t low = UINT32_MAX, high = 0, klow, khigh;
+        char range[32];
+
+        for (size_t i = 0; i < map->n; i++) {
+                if (map->ranges[i].container_id < low)
+                        low = map->ranges[i].container_id;
+                if (map->ranges[i].container_id + map->ranges[i].size - 1 > high)
+                        high = map->ranges[i].container_id + map->ranges[i].size - 1;
+        }
+        if (map->n == 0 || !idmap_to_host(map, low, &klow) || !idmap_to_host(map, high, &khigh))
+                return;
+        /* The kernel compares the ends as host gids. */
+        if (khigh < klow)
+                high = low;
+        snprintf(range, sizeof(range), "%u %u", low, high);
+        file_write_string("/proc/sys/net/ipv4/ping_group_range", range, NULL);
 }
 
 /* Opens a pty pair from the container's own devpts (so that `tty` names /dev/pts/N inside) and hands the master to
@@ -224,8 +249,10 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 error_make(&err, errno, "sethostname %s", hostname);
                 fail(sock, err);
         }
-        if (spec->network == SPEC_NETWORK_NONE && loopback_up(&err) < 0)
+        if (spec->network == SPEC_NETWORK_NONE && (loopback_up(&err) < 0))
                 fail(sock, err);
+        if (spec->network == SPEC_NETWORK_NONE)
+                allow_ping(plan);
         if (fs_setup_rootfs(spec, &plan->fs, &err) < 0)
                 fail(sock, err);
         if (user_resolve(&spec->user, "/etc/passwd", "/etc/group", &user, &err) < 0)

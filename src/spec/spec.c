@@ -106,7 +106,7 @@ static int validate_mounts(struct burrow_spec *spec, burrow_error **err)
 
                 for (size_t j = 0; j < i; j++)
                         if (strcmp(spec->mounts[j].destination, m->destination) == 0)
-                                return error_make(err, 0, "duplicate mount destination %s", m->destination);
+                                return error_make(err, 0, "mount destination %s: given more than once", m->destination);
                 if (m->type == SPEC_MOUNT_BIND) {
                         char *real = realpath(m->source, NULL);
                         if (real == NULL)
@@ -121,7 +121,7 @@ static int validate_mounts(struct burrow_spec *spec, burrow_error **err)
 int spec_validate(struct burrow_spec *spec, burrow_error **err)
 {
         if (spec->args.len == 0 || spec->args.items[0][0] == '\0')
-                return error_make(err, 0, "no command given");
+                return error_make(err, 0, "run: no command given (see 'burrow run --help')");
         if (validate_rootfs(spec, err) < 0)
                 return -1;
         if (spec->cwd) {
