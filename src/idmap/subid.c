@@ -1,49 +1,129 @@
 #include "idmap/subid.h"
 
+#include <dlfcn.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <pwd.h>
 #include <shadow/subid.h>
 #include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fileutil.h"
 
-static void subids_from_libsubid(const struct subid_range *r, int n, struct idmap_subids *ret)
+/* More ranges than any real /etc/subuid holds; also what the kernel's uid_map could take. */
+#define SUBID_MAX_RANGES IDMAP_MAX_RANGES
+
+/* What the lookup process sends back: for uids then gids, a count and that many (start, count) pairs. */
+struct wire_range {
+        uint32_t start;
+        uint32_t count;
+};
+
+static int send_ranges(int fd, struct subid_range *r, int n)
 {
-        ret->ranges = NULL;
-        ret->n = 0;
-        if (n <= 0)
-                return;
-        ret->ranges = xcalloc((size_t)n, sizeof(*ret->ranges));
-        for (int i = 0; i < n; i++) {
+        struct wire_range out[SUBID_MAX_RANGES];
+        int32_t m = 0;
+
+        for (int i = 0; i < n && m < SUBID_MAX_RANGES; i++) {
                 /* Ranges beyond the 32-bit id space cannot be mapped; skip them rather than truncate. */
                 if (r[i].count == 0 || r[i].start > UINT32_MAX || r[i].count > UINT32_MAX ||
                     r[i].start + r[i].count - 1 > UINT32_MAX)
                         continue;
-                ret->ranges[ret->n].host_id = (uint32_t)r[i].start;
-                ret->ranges[ret->n].size = (uint32_t)r[i].count;
-                ret->n++;
+                out[m++] = (struct wire_range){(uint32_t)r[i].start, (uint32_t)r[i].count};
         }
+        if (fd_write_all(fd, &m, sizeof(m)) < 0 || fd_write_all(fd, out, (size_t)m * sizeof(out[0])) < 0)
+                return -1;
+        return 0;
+}
+
+/* Runs in a short-lived child: libsubid drags in PAM, SELinux and audit libraries (about 1 MB mapped and half a
+ * millisecond of relocation) that the supervisor, which stays alive for the whole container, should not carry. */
+static _Noreturn void lookup_child(uid_t uid, int fd)
+{
+        bool (*init)(const char *, FILE *);
+        int (*get_uids)(const char *, struct subid_range **);
+        int (*get_gids)(const char *, struct subid_range **);
+        struct subid_range *ranges = NULL;
+        struct passwd *pw = getpwuid(uid);
+        void *lib;
+        int n;
+
+        lib = dlopen("libsubid.so.4", RTLD_NOW | RTLD_LOCAL);
+        if (lib == NULL || pw == NULL)
+                _exit(lib == NULL ? 2 : 3);
+        init = (bool (*)(const char *, FILE *))dlsym(lib, "subid_init");
+        get_uids = (int (*)(const char *, struct subid_range **))dlsym(lib, "subid_get_uid_ranges");
+        get_gids = (int (*)(const char *, struct subid_range **))dlsym(lib, "subid_get_gid_ranges");
+        if (init == NULL || get_uids == NULL || get_gids == NULL)
+                _exit(2);
+        /* libsubid prints diagnostics on its log stream; burrow reports one line of its own instead. */
+        init("burrow", NULL);
+        n = get_uids(pw->pw_name, &ranges);
+        if (send_ranges(fd, ranges, n) < 0)
+                _exit(1);
+        free(ranges);
+        ranges = NULL;
+        n = get_gids(pw->pw_name, &ranges);
+        if (send_ranges(fd, ranges, n) < 0)
+                _exit(1);
+        _exit(0);
+}
+
+static int read_ranges(int fd, struct idmap_subids *ret)
+{
+        struct wire_range in[SUBID_MAX_RANGES];
+        int32_t m;
+
+        if (fd_read_full(fd, &m, sizeof(m)) != (ssize_t)sizeof(m) || m < 0 || m > SUBID_MAX_RANGES)
+                return -1;
+        if (fd_read_full(fd, in, (size_t)m * sizeof(in[0])) != (ssize_t)((size_t)m * sizeof(in[0])))
+                return -1;
+        ret->ranges = xcalloc((size_t)m, sizeof(*ret->ranges));
+        ret->n = (size_t)m;
+        for (int32_t i = 0; i < m; i++)
+                ret->ranges[i] = (struct idmap_range){.host_id = in[i].start, .size = in[i].count};
+        return 0;
 }
 
 int idmap_lookup_subids(uid_t uid, struct idmap_subids *ret_uids, struct idmap_subids *ret_gids, burrow_error **err)
 {
-        struct subid_range *ranges = NULL;
-        struct passwd *pw;
-        int n;
+        _cleanup_close_ int rfd = -1;
+        int fds[2], status, r;
+        pid_t pid;
 
-        (void)err;
         *ret_uids = (struct idmap_subids){0};
         *ret_gids = (struct idmap_subids){0};
-        pw = getpwuid(uid);
-        if (pw == NULL)
-                return 0;
-        /* libsubid prints diagnostics on its log stream; burrow reports one line of its own instead. */
-        subid_init("burrow", NULL);
-        n = subid_get_uid_ranges(pw->pw_name, &ranges);
-        subids_from_libsubid(ranges, n, ret_uids);
-        free(ranges);
-        ranges = NULL;
-        n = subid_get_gid_ranges(pw->pw_name, &ranges);
-        subids_from_libsubid(ranges, n, ret_gids);
-        free(ranges);
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return error_make(err, errno, "pipe");
+        pid = fork();
+        if (pid < 0) {
+                close(fds[0]);
+                close(fds[1]);
+                return error_make(err, errno, "fork");
+        }
+        if (pid == 0) {
+                close(fds[0]);
+                lookup_child(uid, fds[1]);
+        }
+        close(fds[1]);
+        rfd = fds[0];
+        r = read_ranges(rfd, ret_uids) == 0 && read_ranges(rfd, ret_gids) == 0 ? 0 : -1;
+        while (waitpid(pid, &status, 0) < 0)
+                if (errno != EINTR)
+                        return error_make(err, errno, "wait for the subordinate id lookup");
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 3)
+                return 0; /* no passwd entry: nobody to delegate ids to */
+        if (WIFEXITED(status) && WEXITSTATUS(status) == 2) {
+                idmap_subids_clear(ret_uids);
+                idmap_subids_clear(ret_gids);
+                return error_make(err, 0, "subordinate ids: cannot load libsubid.so.4 (shadow's libsubid)");
+        }
+        if (r < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+                idmap_subids_clear(ret_uids);
+                idmap_subids_clear(ret_gids);
+                return error_make(err, 0, "subordinate ids: the libsubid lookup failed");
+        }
         return 0;
 }

@@ -158,6 +158,10 @@ static _Noreturn void exec_workload(const struct burrow_spec *spec, const struct
                         fail(sock, err);
                 }
         }
+        /* Without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN, which is about to go: load it now
+         * (runc's order), while the filter still lets the remaining setup calls through. */
+        if (!spec->no_new_privileges && plan->seccomp && seccomp_install(plan->seccomp, &err) < 0)
+                fail(sock, err);
         /* The bounding set can only shrink while CAP_SETPCAP is held, i.e. before the uid change; KEEPCAPS lets the
          * permitted set survive a change to a non-root uid so that --cap-add can still be granted as ambient. */
         if (caps_drop_bounding(plan->caps, &err) < 0)
@@ -189,6 +193,9 @@ static _Noreturn void exec_workload(const struct burrow_spec *spec, const struct
                 error_make(&err, errno, "prctl PR_SET_NO_NEW_PRIVS");
                 fail(sock, err);
         }
+        /* Last, so that nothing burrow does itself needs to be allowed by the profile. */
+        if (spec->no_new_privileges && plan->seccomp && seccomp_install(plan->seccomp, &err) < 0)
+                fail(sock, err);
         for (int sig = 1; sig < NSIG; sig++)
                 signal(sig, SIG_DFL);
         sigemptyset(&none);

@@ -20,6 +20,7 @@
 #include "launch/sync.h"
 #include "launch/tty.h"
 #include "util/cleanup.h"
+#include "util/fileutil.h"
 
 #ifndef P_PIDFD
 #define P_PIDFD 3
@@ -40,6 +41,35 @@ static void plan_clear(struct launch_plan *plan)
 {
         idmap_clear(&plan->uidmap);
         idmap_clear(&plan->gidmap);
+        if (plan->seccomp)
+                seccomp_release(plan->seccomp);
+        plan->seccomp = NULL;
+}
+
+/* Reads, validates and compiles the seccomp profile for the workload's capabilities, before any namespace exists. */
+static int prepare_seccomp(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
+{
+        struct seccomp_profile *profile = NULL;
+        int r;
+
+        if (spec->privileged || spec->seccomp_unconfined)
+                return 0;
+        if (spec->seccomp_profile) {
+                _cleanup_free_ char *json = NULL;
+                size_t len;
+
+                if (file_read_all(spec->seccomp_profile, SECCOMP_PROFILE_MAX_SIZE, &json, &len, err) < 0)
+                        return error_wrap(err, "seccomp profile");
+                r = seccomp_profile_parse(json, len, &profile, err);
+        } else {
+                r = seccomp_profile_default(&profile, err);
+        }
+        if (r == 0)
+                r = seccomp_profile_compile(profile, plan->caps, &plan->seccomp, err);
+        seccomp_profile_free(profile);
+        if (r < 0 && spec->seccomp_profile)
+                return error_wrap(err, "%s", spec->seccomp_profile);
+        return r;
 }
 
 static int build_map(const struct burrow_spec *spec, uint32_t caller, const struct idmap_subids *sub,
@@ -86,6 +116,8 @@ static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan
         plan->setgroups_allowed = !idmap_is_single(&plan->gidmap, plan->caller_gid);
         if (caps_resolve(spec->privileged ? caps_all() : caps_default(), &spec->cap_add, &spec->cap_drop, &plan->caps,
                          &plan->caps_added, err) < 0)
+                goto out;
+        if (prepare_seccomp(spec, plan, err) < 0)
                 goto out;
         plan->fs.own_netns = spec->network == SPEC_NETWORK_NONE;
         plan->fs.sysfs_writable = spec->privileged;

@@ -8,6 +8,7 @@
 #include "fs/fs.h"
 #include "idmap/map.h"
 #include "security/caps.h"
+#include "security/seccomp.h"
 #include "spec/spec.h"
 #include "util/error.h"
 
@@ -20,8 +21,9 @@ struct launch_plan {
         bool root_mapped;       /* container uid 0 and gid 0 exist: C becomes root in its namespace */
         bool setgroups_allowed; /* false after a direct gid_map write ("deny") */
         struct fs_context fs;
-        caps_mask caps;       /* the workload's capability set (bounding; and permitted/effective for root) */
-        caps_mask caps_added; /* what --cap-add named: raised as ambient for a non-root workload */
+        caps_mask caps;          /* the workload's capability set (bounding; and permitted/effective for root) */
+        caps_mask caps_added;    /* what --cap-add named: raised as ambient for a non-root workload */
+        scmp_filter_ctx seccomp; /* compiled before clone (errors are the user's, exit 125); NULL = unconfined */
 };
 
 /* Runs the container described by a validated spec in the foreground and returns the exit code burrow should exit

@@ -104,7 +104,11 @@ int caps_apply(caps_mask caps, bool is_root, caps_mask ambient, burrow_error **e
 
         if (c == NULL)
                 return error_make(err, errno, "cap_init");
-        r = set_flag(c, CAP_PERMITTED, want) | set_flag(c, CAP_EFFECTIVE, want) | set_flag(c, CAP_INHERITABLE, want);
+        /* The inheritable set holds only what must become ambient: a full one would let a program that switches users
+         * inside (su) regain capabilities through file capabilities (CVE-2022-24769, docker and podman's fix). Root
+         * does not need it: at execve its permitted set is the bounding set. */
+        r = set_flag(c, CAP_PERMITTED, want) | set_flag(c, CAP_EFFECTIVE, want) |
+            set_flag(c, CAP_INHERITABLE, is_root ? 0 : want);
         if (r == 0)
                 r = cap_set_proc(c);
         cap_free(c);

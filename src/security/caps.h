@@ -27,9 +27,9 @@ int caps_resolve(caps_mask base, const strv *add, const strv *drop, caps_mask *r
 /* Drops every capability outside `keep` from the bounding set (needs CAP_SETPCAP, so call it before the uid change). */
 int caps_drop_bounding(caps_mask keep, burrow_error **err);
 
-/* Sets the process's sets after the uid change (which PR_SET_KEEPCAPS survived): root gets `caps` as permitted,
- * effective and inheritable; another user gets only `ambient` (docker's rule for non-root users: no effective
- * capabilities unless added explicitly), raised into the ambient set so that it survives execve. */
+/* Sets the process's sets after the uid change (which PR_SET_KEEPCAPS survived): root gets `caps` as permitted and
+ * effective, with an empty inheritable set; another user gets only `ambient` (docker's rule for non-root users: no
+ * effective capabilities unless added explicitly), raised into the ambient set so that it survives execve. */
 int caps_apply(caps_mask caps, bool is_root, caps_mask ambient, burrow_error **err);
 
 /* "CAP_CHOWN CAP_KILL ..." for messages and inspect; the caller frees it. */

@@ -1,0 +1,268 @@
+/* A parsed seccomp profile into a libseccomp filter for the native architecture and its compat ABIs, and loading it.
+ * The semantics follow Docker and podman: includes/excludes select rules by the workload's capabilities, the
+ * architecture and the kernel version; syscall names this libseccomp does not know are skipped; a rule whose action
+ * is the default action adds nothing. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+
+#include "security/seccomp-internal.h"
+#include "util/cleanup.h"
+
+/* The ABIs a kernel of the native architecture also runs; only these are added to the filter, since a filter
+ * entry for an architecture the kernel cannot run is dead weight. Any other ABI hits the bad-arch action (kill). */
+/* clang-format off */
+static const struct compat_arch {
+        uint32_t native;
+        uint32_t compat;
+} compat_arches[] = {
+    {SCMP_ARCH_X86_64, SCMP_ARCH_X86},      {SCMP_ARCH_X86_64, SCMP_ARCH_X32},
+    {SCMP_ARCH_AARCH64, SCMP_ARCH_ARM},     {SCMP_ARCH_S390X, SCMP_ARCH_S390},
+    {SCMP_ARCH_PPC64, SCMP_ARCH_PPC},       {SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS},
+    {SCMP_ARCH_MIPS64, SCMP_ARCH_MIPS64N32}, {SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL},
+    {SCMP_ARCH_MIPSEL64, SCMP_ARCH_MIPSEL64N32},
+};
+/* clang-format on */
+
+static bool arches_match_native(const strv *arches, const struct seccomp_arch_name *native)
+{
+        for (size_t i = 0; i < arches->len; i++)
+                if (native != NULL &&
+                    (strcmp(arches->items[i], native->goarch) == 0 || strcmp(arches->items[i], native->kernel) == 0))
+                        return true;
+        return false;
+}
+
+/* Docker's selection: any excluded cap, arch or newer kernel drops the rule; all included ones must be present. */
+static bool rule_applies(const struct seccomp_rule *r, uint64_t caps, const struct seccomp_arch_name *native,
+                         unsigned int kernel)
+{
+        if (arches_match_native(&r->excludes.arches, native) || (caps & r->excludes.caps) != 0 ||
+            (r->excludes.min_kernel != 0 && kernel >= r->excludes.min_kernel))
+                return false;
+        if (r->includes.arches.len > 0 && !arches_match_native(&r->includes.arches, native))
+                return false;
+        if ((caps & r->includes.caps) != r->includes.caps)
+                return false;
+        if (r->includes.min_kernel != 0 && kernel < r->includes.min_kernel)
+                return false;
+        return true;
+}
+
+static unsigned int kernel_version(void)
+{
+        struct utsname u;
+        unsigned int major = 0, minor = 0;
+
+        if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &major, &minor) != 2)
+                return 0;
+        return (major & 0xffff) << 16 | (minor & 0xffff);
+}
+
+static bool is_compat_of(uint32_t native, uint32_t token)
+{
+        for (size_t i = 0; i < sizeof(compat_arches) / sizeof(compat_arches[0]); i++)
+                if (compat_arches[i].native == native && compat_arches[i].compat == token)
+                        return true;
+        return false;
+}
+
+/* One (syscall, rule) pair that will become a libseccomp rule. */
+struct rule_entry {
+        int nr;
+        size_t rule;
+        const char *name;
+};
+
+static int entry_compare(const void *a, const void *b)
+{
+        const struct rule_entry *x = a, *y = b;
+
+        if (x->nr != y->nr)
+                return x->nr < y->nr ? -1 : 1;
+        return x->rule < y->rule ? -1 : x->rule > y->rule;
+}
+
+static bool rule_repeats_an_index(const struct seccomp_rule *r)
+{
+        bool seen[SECCOMP_ARGS_MAX] = {false};
+
+        for (size_t i = 0; i < r->n_args; i++) {
+                if (seen[r->args[i].index])
+                        return true;
+                seen[r->args[i].index] = true;
+        }
+        return false;
+}
+
+/* Two rules for one syscall that both compare several arguments and share a range or inequality comparison (anything
+ * but EQ and MASKED_EQ) can send libseccomp 2.5.4's rule tree into an endless loop (found by fuzz-seccomp, e.g.
+ * "A1 != 1 && A2 == 0" next to "A1 != 1 && A3 == 0"). Refuse that shape rather than hang the launcher; no known
+ * profile has it (Docker's and podman's compare one argument per rule). */
+static bool rules_hang_libseccomp(const struct seccomp_rule *a, const struct seccomp_rule *b)
+{
+        if (a->n_args < 2 || b->n_args < 2 || rule_repeats_an_index(a) || rule_repeats_an_index(b))
+                return false;
+        for (size_t i = 0; i < a->n_args; i++)
+                for (size_t j = 0; j < b->n_args; j++)
+                        if (a->args[i].op != SCMP_CMP_EQ && a->args[i].op != SCMP_CMP_MASKED_EQ &&
+                            a->args[i].index == b->args[j].index && a->args[i].op == b->args[j].op &&
+                            a->args[i].value == b->args[j].value && a->args[i].value_two == b->args[j].value_two)
+                                return true;
+        return false;
+}
+
+/* libseccomp keeps the first unconditional rule of a syscall and silently drops any later rule for it with another
+ * action (and drops conditional rules once an unconditional one exists): refuse such profiles instead of letting the
+ * order of the file decide. */
+static int check_conflicts(const struct seccomp_profile *p, struct rule_entry *entries, size_t n, burrow_error **err)
+{
+        _cleanup_free_ struct rule_entry *sorted = NULL;
+
+        if (n == 0)
+                return 0;
+        sorted = xcalloc(n, sizeof(*sorted));
+        memcpy(sorted, entries, n * sizeof(*sorted));
+        qsort(sorted, n, sizeof(*sorted), entry_compare);
+        for (size_t start = 0, end; start < n; start = end) {
+                const struct rule_entry *uncond = NULL;
+
+                for (end = start; end < n && sorted[end].nr == sorted[start].nr; end++)
+                        if (uncond == NULL && p->rules[sorted[end].rule].n_args == 0)
+                                uncond = &sorted[end];
+                for (size_t i = start; uncond == NULL && i < end; i++)
+                        for (size_t j = i + 1; j < end; j++)
+                                if (sorted[i].rule != sorted[j].rule &&
+                                    rules_hang_libseccomp(&p->rules[sorted[i].rule], &p->rules[sorted[j].rule]))
+                                        return error_make(err, 0,
+                                                          "seccomp profile: syscalls[%zu] and syscalls[%zu] share a "
+                                                          "range comparison of \"%s\" among several, "
+                                                          "which libseccomp cannot combine",
+                                                          sorted[i].rule, sorted[j].rule, sorted[i].name);
+                if (uncond == NULL)
+                        continue;
+                for (size_t i = start; i < end; i++) {
+                        const struct rule_entry *e = &sorted[i];
+                        if (p->rules[e->rule].action != p->rules[uncond->rule].action)
+                                return error_make(err, 0,
+                                                  "seccomp profile: syscalls[%zu] and syscalls[%zu] give \"%s\" "
+                                                  "different actions and syscalls[%zu] has no args to tell them apart",
+                                                  e->rule < uncond->rule ? e->rule : uncond->rule,
+                                                  e->rule < uncond->rule ? uncond->rule : e->rule, e->name,
+                                                  uncond->rule);
+                }
+        }
+        return 0;
+}
+
+/* libseccomp refuses two comparisons of the same argument in one rule; like runc, such a rule becomes one rule per
+ * comparison, so its comparisons are ORed instead of ANDed. */
+static int add_rule(scmp_filter_ctx ctx, const struct seccomp_rule *r, int nr)
+{
+        struct scmp_arg_cmp cmps[SECCOMP_ARGS_MAX];
+        int rc;
+
+        for (size_t i = 0; i < r->n_args; i++)
+                cmps[i] =
+                    (struct scmp_arg_cmp){r->args[i].index, r->args[i].op, r->args[i].value, r->args[i].value_two};
+        if (!rule_repeats_an_index(r))
+                return seccomp_rule_add_array(ctx, r->action, nr, (unsigned int)r->n_args, cmps);
+        for (size_t i = 0; i < r->n_args; i++) {
+                rc = seccomp_rule_add_array(ctx, r->action, nr, 1, &cmps[i]);
+                if (rc < 0)
+                        return rc;
+        }
+        return 0;
+}
+
+static int set_attr(scmp_filter_ctx ctx, enum scmp_filter_attr attr, uint32_t value, const char *what,
+                    burrow_error **err)
+{
+        int rc = seccomp_attr_set(ctx, attr, value);
+
+        if (rc < 0)
+                return error_make(err, -rc, "seccomp filter: set %s", what);
+        return 0;
+}
+
+static int compile_into(const struct seccomp_profile *p, uint64_t caps, scmp_filter_ctx ctx, burrow_error **err)
+{
+        uint32_t native = seccomp_arch_native();
+        const struct seccomp_arch_name *native_name = seccomp_arch_name_of(native);
+        unsigned int kernel = kernel_version();
+        _cleanup_free_ struct rule_entry *entries = NULL;
+        size_t n = 0, cap = 0;
+        int rc;
+
+        /* burrow sets no_new_privs itself, before dropping to the workload's credentials. */
+        if (set_attr(ctx, SCMP_FLTATR_CTL_NNP, 0, "no_new_privs", err) < 0 ||
+            /* A binary search over syscall numbers instead of a list of ~400 comparisons on every syscall. */
+            set_attr(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2, "optimize", err) < 0 ||
+            (p->tsync && set_attr(ctx, SCMP_FLTATR_CTL_TSYNC, 1, "tsync", err) < 0) ||
+            (p->log && set_attr(ctx, SCMP_FLTATR_CTL_LOG, 1, "log", err) < 0) ||
+            (p->spec_allow && set_attr(ctx, SCMP_FLTATR_CTL_SSB, 1, "spec_allow", err) < 0))
+                return -1;
+
+        /* The native ABI is always in the filter (seccomp_init put it there); compat ABIs when the profile lists
+         * them, directly or in the archMap entry of the native architecture. */
+        for (size_t i = 0; i < p->n_arches; i++) {
+                const struct seccomp_arch *a = &p->arches[i];
+                if (!is_compat_of(native, a->token) || (a->parent != 0 && a->parent != native))
+                        continue;
+                rc = seccomp_arch_add(ctx, a->token);
+                if (rc < 0 && rc != -EEXIST)
+                        return error_make(err, -rc, "seccomp filter: add architecture %#x", a->token);
+        }
+
+        for (size_t i = 0; i < p->n_rules; i++) {
+                const struct seccomp_rule *r = &p->rules[i];
+
+                /* libseccomp refuses rules that repeat the default action; they change nothing. */
+                if (r->action == p->default_action || !rule_applies(r, caps, native_name, kernel))
+                        continue;
+                for (size_t j = 0; j < r->names.len; j++) {
+                        int nr = seccomp_syscall_resolve_name(r->names.items[j]);
+                        if (nr == __NR_SCMP_ERROR)
+                                continue; /* unknown to this libseccomp: skipped, as Docker does */
+                        if (n == cap) {
+                                cap = cap ? cap * 2 : 256;
+                                entries = xrealloc(entries, cap * sizeof(*entries));
+                        }
+                        entries[n++] = (struct rule_entry){nr, i, r->names.items[j]};
+                }
+        }
+        if (check_conflicts(p, entries, n, err) < 0)
+                return -1;
+        for (size_t i = 0; i < n; i++) {
+                rc = add_rule(ctx, &p->rules[entries[i].rule], entries[i].nr);
+                if (rc < 0)
+                        return error_make(err, -rc, "seccomp filter: syscalls[%zu]: add a rule for \"%s\"",
+                                          entries[i].rule, entries[i].name);
+        }
+        return 0;
+}
+
+int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps, scmp_filter_ctx *ret, burrow_error **err)
+{
+        scmp_filter_ctx ctx = seccomp_init(p->default_action);
+
+        if (ctx == NULL)
+                return error_make(err, ENOMEM, "seccomp filter: initialize");
+        if (compile_into(p, caps, ctx, err) < 0) {
+                seccomp_release(ctx);
+                return -1;
+        }
+        *ret = ctx;
+        return 0;
+}
+
+int seccomp_install(scmp_filter_ctx ctx, burrow_error **err)
+{
+        int rc = seccomp_load(ctx);
+
+        if (rc < 0)
+                return error_make(err, -rc, "seccomp filter: load");
+        return 0;
+}
