@@ -12,7 +12,8 @@ builddir=$1
 seconds=$2
 here=$(cd "$(dirname "$0")" && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/burrow-fuzz.XXXXXX") || exit 2
-targets="fuzz-volume fuzz-tmpfs fuzz-env fuzz-user fuzz-idmap"
+# Every target has a seed corpus directory named after it.
+targets=$(cd "$here/corpus" && ls -d fuzz-*)
 failed=0
 
 for t in $targets; do
