@@ -26,6 +26,12 @@ int fs_open_in_root(int rootfd, const char *path, bool create, bool as_dir, int 
 /* mounts.c: mounts a filesystem of `fstype` on `dest` inside the root. */
 int fs_mount_fs(int rootfd, const char *dest, const char *fstype, unsigned long flags, const char *data,
                 burrow_error **err);
+/* mounts.c: a detached recursive (or not) clone of the mount tree at the host path `source`. */
+int fs_clone_tree(const char *source, bool recursive, int *ret_tree, burrow_error **err);
+/* mounts.c: attaches a detached tree on `dest` inside the root, with the MS_RDONLY/MS_NOSUID/MS_NODEV/MS_NOEXEC bits
+ * of `flags` applied before it becomes visible and `propagation` set after. */
+int fs_attach_tree(int tree, const char *what, int rootfd, const char *dest, bool recursive, unsigned long flags,
+                   unsigned long propagation, burrow_error **err);
 /* mounts.c: bind-mounts the host path `source` (recursively when `recursive`) on `dest` inside the root, with the
  * MS_RDONLY/MS_NOSUID/MS_NODEV/MS_NOEXEC bits of `flags` applied to the new mount and `propagation` set. */
 int fs_bind(int rootfd, const char *source, const char *dest, bool recursive, unsigned long flags,
@@ -37,6 +43,21 @@ int fs_make_readonly(int rootfd, const char *dest, bool recursive, burrow_error 
  * are not mount points). */
 int fs_bind_self_readonly(int rootfd, const char *path, burrow_error **err);
 
-/* rootfs.c: the whole sequence: private propagation, rootfs bind, /proc, /dev, /sys, user mounts, masks, read-only
- * paths, read-only root, then pivot_root into it. On return the process runs inside the new root. */
-int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx, burrow_error **err);
+/* The caller's own paths, opened before the process becomes root of its namespace: with --uidmap that root may be a
+ * subordinate id that cannot even traverse the caller's 0700 home. podman mounts in a namespace where the caller is
+ * root for the same reason. */
+struct fs_host_paths {
+        int rootfd;        /* the bind mount of the rootfs */
+        int *volume_trees; /* detached clones of the bind sources, one per spec mount (-1 for a tmpfs) */
+        size_t n;
+};
+
+/* rootfs.c: private propagation, the rootfs bind mount, and a detached clone of every bind source, done with the
+ * caller's credentials. */
+int fs_open_host_paths(const struct burrow_spec *spec, struct fs_host_paths *ret, burrow_error **err);
+void fs_host_paths_clear(struct fs_host_paths *paths);
+
+/* rootfs.c: the rest, as root of the namespace: /proc, /dev, /sys, user mounts, masks, read-only paths, read-only
+ * root, then pivot_root into it. On return the process runs inside the new root. */
+int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx, struct fs_host_paths *paths,
+                    burrow_error **err);

@@ -40,20 +40,27 @@ int fs_mount_fs(int rootfd, const char *dest, const char *fstype, unsigned long 
         return 0;
 }
 
-/* Attaches a clone of the tree at (srcdir, srcpath) on dest, with attributes applied before it becomes visible. */
-static int bind_tree(int srcdir, const char *srcpath, const char *what, int rootfd, const char *dest, bool recursive,
-                     unsigned long flags, unsigned long propagation, burrow_error **err)
+int fs_clone_tree(const char *source, bool recursive, int *ret_tree, burrow_error **err)
 {
-        _cleanup_close_ int tree = -1, target = -1;
+        int tree = open_tree(AT_FDCWD, source, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (recursive ? AT_RECURSIVE : 0));
+
+        if (tree < 0)
+                return error_make(err, errno, "bind %s", source);
+        *ret_tree = tree;
+        return 0;
+}
+
+int fs_attach_tree(int tree, const char *what, int rootfd, const char *dest, bool recursive, unsigned long flags,
+                   unsigned long propagation, burrow_error **err)
+{
+        _cleanup_close_ int target = -1;
         struct mount_attr attr = {.attr_set = attr_from_flags(flags)};
         unsigned int rec = recursive ? AT_RECURSIVE : 0;
         struct stat st;
 
-        tree = open_tree(srcdir, srcpath, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | rec | (srcpath[0] ? 0 : AT_EMPTY_PATH));
-        if (tree < 0)
-                return error_make(err, errno, "bind %s on %s", what, dest);
         if (fstat(tree, &st) < 0)
                 return error_make(err, errno, "stat %s", what);
+        /* Attributes go on while the tree is still detached: it never becomes visible writable. */
         if (attr.attr_set && mount_setattr(tree, "", AT_EMPTY_PATH | rec, &attr, sizeof(attr)) < 0)
                 return error_make(err, errno, "set the flags of the %s bind on %s", what, dest);
         if (fs_open_in_root(rootfd, dest, true, S_ISDIR(st.st_mode), &target, err) < 0)
@@ -73,7 +80,11 @@ static int bind_tree(int srcdir, const char *srcpath, const char *what, int root
 int fs_bind(int rootfd, const char *source, const char *dest, bool recursive, unsigned long flags,
             unsigned long propagation, burrow_error **err)
 {
-        return bind_tree(AT_FDCWD, source, source, rootfd, dest, recursive, flags, propagation, err);
+        _cleanup_close_ int tree = -1;
+
+        if (fs_clone_tree(source, recursive, &tree, err) < 0)
+                return -1;
+        return fs_attach_tree(tree, source, rootfd, dest, recursive, flags, propagation, err);
 }
 
 int fs_make_readonly(int rootfd, const char *dest, bool recursive, burrow_error **err)
@@ -93,9 +104,12 @@ int fs_make_readonly(int rootfd, const char *dest, bool recursive, burrow_error 
 /* Read-only paths are usually not mount points (/proc/sys): bind the path on itself first, then flip the bit. */
 int fs_bind_self_readonly(int rootfd, const char *path, burrow_error **err)
 {
-        _cleanup_close_ int fd = -1;
+        _cleanup_close_ int fd = -1, tree = -1;
 
         if (fs_open_in_root(rootfd, path, false, false, &fd, err) < 0)
                 return -1;
-        return bind_tree(fd, "", path, rootfd, path, true, MS_RDONLY, 0, err);
+        tree = open_tree(fd, "", OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE | AT_EMPTY_PATH);
+        if (tree < 0)
+                return error_make(err, errno, "bind %s", path);
+        return fs_attach_tree(tree, path, rootfd, path, true, MS_RDONLY, 0, err);
 }

@@ -125,7 +125,8 @@ static int path_depth(const char *p)
         return n;
 }
 
-static int setup_user_mounts(int rootfd, const struct burrow_spec *spec, burrow_error **err)
+static int setup_user_mounts(int rootfd, const struct burrow_spec *spec, const struct fs_host_paths *paths,
+                             burrow_error **err)
 {
         _cleanup_free_ size_t *order = xcalloc(spec->n_mounts, sizeof(size_t));
 
@@ -148,26 +149,23 @@ static int setup_user_mounts(int rootfd, const struct burrow_spec *spec, burrow_
                         r = fs_mount_fs(rootfd, m->destination, "tmpfs", m->flags & ~(unsigned long)MS_REC, m->data,
                                         err);
                 else
-                        r = fs_bind(rootfd, m->source, m->destination, m->flags & MS_REC, m->flags, m->propagation,
-                                    err);
+                        r = fs_attach_tree(paths->volume_trees[order[k]], m->source, rootfd, m->destination,
+                                           m->flags & MS_REC, m->flags, m->propagation, err);
                 if (r < 0)
                         return -1;
         }
         return 0;
 }
 
-static int do_pivot_root(const char *root, burrow_error **err)
+static int do_pivot_root(int rootfd, burrow_error **err)
 {
-        _cleanup_close_ int oldroot = open("/", O_DIRECTORY | O_PATH | O_CLOEXEC);
-
-        if (oldroot < 0)
-                return error_make(err, errno, "open /");
-        if (chdir(root) < 0)
-                return error_make(err, errno, "chdir %s", root);
+        /* By fd: with --uidmap, root of the namespace may not be able to walk the path to the rootfs. */
+        if (fchdir(rootfd) < 0)
+                return error_make(err, errno, "chdir to the root filesystem");
         /* pivot_root(".", ".") stacks the old root under the new one at "/"; detaching it then leaves only the new
          * root, with no directory needed for the old one inside the container (the trick runc and crun use). */
         if (syscall(SYS_pivot_root, ".", ".") < 0)
-                return error_make(err, errno, "pivot_root %s", root);
+                return error_make(err, errno, "pivot_root");
         if (umount2(".", MNT_DETACH) < 0)
                 return error_make(err, errno, "detach the old root");
         if (chdir("/") < 0)
@@ -175,19 +173,52 @@ static int do_pivot_root(const char *root, burrow_error **err)
         return 0;
 }
 
-int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx, burrow_error **err)
+void fs_host_paths_clear(struct fs_host_paths *paths)
 {
-        _cleanup_close_ int rootfd = -1;
+        cleanup_closep(&paths->rootfd);
+        for (size_t i = 0; i < paths->n; i++)
+                cleanup_closep(&paths->volume_trees[i]);
+        free(paths->volume_trees);
+        *paths = (struct fs_host_paths){.rootfd = -1};
+}
 
+int fs_open_host_paths(const struct burrow_spec *spec, struct fs_host_paths *ret, burrow_error **err)
+{
+        struct fs_host_paths p = {.rootfd = -1, .volume_trees = xcalloc(spec->n_mounts, sizeof(int)), .n = 0};
+
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                p.volume_trees[i] = -1;
+        p.n = spec->n_mounts;
         /* Nothing mounted from here on may propagate back to the caller's mount namespace. */
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-                return error_make(err, errno, "make / private");
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+                error_make(err, errno, "make / private");
+                goto fail;
+        }
         /* pivot_root needs the new root to be a mount point. */
-        if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return error_make(err, errno, "bind the root filesystem %s", spec->rootfs);
-        rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
-        if (rootfd < 0)
-                return error_make(err, errno, "open %s", spec->rootfs);
+        if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
+                error_make(err, errno, "bind the root filesystem %s", spec->rootfs);
+                goto fail;
+        }
+        p.rootfd = open(spec->rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (p.rootfd < 0) {
+                error_make(err, errno, "open %s", spec->rootfs);
+                goto fail;
+        }
+        for (size_t i = 0; i < spec->n_mounts; i++)
+                if (spec->mounts[i].type == SPEC_MOUNT_BIND &&
+                    fs_clone_tree(spec->mounts[i].source, spec->mounts[i].flags & MS_REC, &p.volume_trees[i], err) < 0)
+                        goto fail;
+        *ret = p;
+        return 0;
+fail:
+        fs_host_paths_clear(&p);
+        return -1;
+}
+
+int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx, struct fs_host_paths *paths,
+                    burrow_error **err)
+{
+        int rootfd = paths->rootfd;
 
         if (fs_mount_fs(rootfd, "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
                 return -1;
@@ -203,7 +234,7 @@ int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx
                                         err) < 0)
                                 return -1;
         }
-        if (setup_user_mounts(rootfd, spec, err) < 0)
+        if (setup_user_mounts(rootfd, spec, paths, err) < 0)
                 return -1;
         for (size_t i = 0; i < spec->masked_paths.len; i++)
                 if (mask_path(rootfd, spec->masked_paths.items[i], err) < 0)
@@ -219,5 +250,5 @@ int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx
         /* Only the root mount itself: /dev, /proc and the volumes keep their own flags. */
         if (spec->readonly_rootfs && fs_make_readonly(rootfd, "/", false, err) < 0)
                 return -1;
-        return do_pivot_root(spec->rootfs, err);
+        return do_pivot_root(rootfd, err);
 }

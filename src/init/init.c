@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 
 int init_exit_code(int wait_status)
@@ -24,7 +23,6 @@ int init_run(pid_t workload)
 {
         sigset_t all;
 
-        prctl(PR_SET_NAME, "burrow-init", 0, 0, 0);
         sigfillset(&all);
         for (;;) {
                 siginfo_t si;

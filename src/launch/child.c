@@ -217,6 +217,7 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
 {
         _cleanup_strv_ strv env = {0};
         struct user_resolved user = {0};
+        struct fs_host_paths host_paths = {.rootfd = -1};
         burrow_error *err = NULL;
         _cleanup_free_ char *hostname = NULL;
         int tty_slave = -1;
@@ -238,6 +239,8 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 error_make(&err, errno, "prctl PR_SET_DUMPABLE");
                 fail(sock, err);
         }
+        if (fs_open_host_paths(spec, &host_paths, &err) < 0)
+                fail(sock, err);
         if (plan->root_mapped && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
                 error_make(&err, errno, "become root in the user namespace");
                 fail(sock, err);
@@ -260,8 +263,9 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 fail(sock, err);
         if (spec->network == SPEC_NETWORK_NONE)
                 allow_ping(plan);
-        if (fs_setup_rootfs(spec, &plan->fs, &err) < 0)
+        if (fs_setup_rootfs(spec, &plan->fs, &host_paths, &err) < 0)
                 fail(sock, err);
+        fs_host_paths_clear(&host_paths);
         if (user_resolve(&spec->user, "/etc/passwd", "/etc/group", &user, &err) < 0)
                 fail(sock, err);
         build_env(spec, &user, hostname, &env);
@@ -278,6 +282,8 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 sigfillset(&all);
                 sigprocmask(SIG_SETMASK, &all, NULL);
         }
+        /* Named before the workload exists, so that it never sees PID 1 under another name. */
+        prctl(PR_SET_NAME, "burrow-init", 0, 0, 0);
         workload = fork();
         if (workload < 0) {
                 error_make(&err, errno, "fork the workload");
@@ -288,6 +294,14 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
 
         /* The init needs one power only: to signal a workload that may run as another user. */
         if (caps_drop_bounding(1ULL << CAP_KILL, &err) < 0 || caps_apply(1ULL << CAP_KILL, true, 0, &err) < 0) {
+                kill(workload, SIGKILL);
+                fail(sock, err);
+        }
+        /* The init lives in the container as long as the workload: it gets the workload's filter too, which must (and
+         * does) allow what it needs: rt_sigtimedwait, wait4, kill, dup2, exit_group. */
+        if (plan->seccomp && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install(plan->seccomp, &err) < 0)) {
+                if (err == NULL)
+                        error_make(&err, errno, "prctl PR_SET_NO_NEW_PRIVS");
                 kill(workload, SIGKILL);
                 fail(sock, err);
         }
