@@ -50,8 +50,9 @@ static void check_resolved(const struct user_resolved *u)
 {
         FUZZ_ASSERT(u->home != NULL && u->home[0] != '\0');
         FUZZ_ASSERT(u->n_groups <= 65536);
-        FUZZ_ASSERT(u->n_groups == 0 || u->groups != NULL);
-        for (size_t i = 0; i < u->n_groups; i++) {
+        /* The primary group comes first (as after initgroups), then each other group once. */
+        FUZZ_ASSERT(u->n_groups >= 1 && u->groups != NULL && u->groups[0] == u->gid);
+        for (size_t i = 1; i < u->n_groups; i++) {
                 FUZZ_ASSERT(u->groups[i] != u->gid);
                 for (size_t j = 0; j < i; j++)
                         FUZZ_ASSERT(u->groups[i] != u->groups[j]);
