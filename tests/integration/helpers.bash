@@ -1,0 +1,273 @@
+# Shared helpers for the integration tests. Every .bats file starts with
+#
+#   load helpers
+#   setup_file() { burrow_setup_file; }
+#
+# The tests run as an unprivileged user against the real binary ($BURROW, default build/burrow) and a busybox rootfs
+# made once per file by tests/make-rootfs.sh.
+
+bats_require_minimum_version 1.5.0
+
+TESTS_DIR=$(cd "$BATS_TEST_DIRNAME/.." && pwd)
+REPO_DIR=$(cd "$TESTS_DIR/.." && pwd)
+: "${BURROW:=$REPO_DIR/build/burrow}"
+export BURROW
+
+# The default PATH burrow gives a container.
+DEFAULT_PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+
+# An error from burrow: one line, "burrow: <what>: <why>".
+ERROR_LINE_REGEX='^burrow: [^ ].*: [^ ].*$'
+
+burrow_setup_file() {
+	if [ ! -x "$BURROW" ]; then
+		echo "burrow binary not found at $BURROW (build it, or set BURROW)" >&2
+		return 1
+	fi
+	export ROOTFS="$BATS_FILE_TMPDIR/rootfs"
+	"$TESTS_DIR/make-rootfs.sh" "$ROOTFS"
+}
+
+# burrow_run [RUN OPTIONS...] CMD [ARG...]: bats' `run` of `burrow run --rootfs $ROOTFS ...`, with stderr kept apart
+# in $stderr / $stderr_lines. Check the result with the assert_* functions below.
+burrow_run() {
+	run --separate-stderr "$BURROW" run --rootfs "$ROOTFS" "$@"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Assertions. Each prints what it saw on failure (bats shows it).
+
+_show() {
+	echo "status: $status" >&2
+	echo "stdout: ${output@Q}" >&2
+	echo "stderr: ${stderr@Q}" >&2
+}
+
+assert_status() {
+	if [ "$status" -ne "$1" ]; then
+		echo "expected status $1" >&2
+		_show
+		return 1
+	fi
+}
+
+assert_output() {
+	if [ "$output" != "$1" ]; then
+		echo "expected stdout: ${1@Q}" >&2
+		_show
+		return 1
+	fi
+}
+
+assert_stderr() {
+	if [ "$stderr" != "$1" ]; then
+		echo "expected stderr: ${1@Q}" >&2
+		_show
+		return 1
+	fi
+}
+
+assert_output_matches() {
+	if ! [[ "$output" =~ $1 ]]; then
+		echo "expected stdout to match: $1" >&2
+		_show
+		return 1
+	fi
+}
+
+assert_stderr_contains() {
+	if [[ "$stderr" != *"$1"* ]]; then
+		echo "expected stderr to contain: ${1@Q}" >&2
+		_show
+		return 1
+	fi
+}
+
+assert_output_contains() {
+	if [[ "$output" != *"$1"* ]]; then
+		echo "expected stdout to contain: ${1@Q}" >&2
+		_show
+		return 1
+	fi
+}
+
+# Success: status 0, given stdout, empty stderr.
+assert_ok() {
+	assert_status 0
+	assert_output "$1"
+	assert_stderr ""
+}
+
+# A burrow failure: status (default 125), no stdout, exactly one stderr line "burrow: <what>: <why>".
+assert_burrow_error() {
+	local want=${1:-125}
+	assert_status "$want"
+	if [ -n "$output" ]; then
+		echo "expected empty stdout" >&2
+		_show
+		return 1
+	fi
+	if [ "${#stderr_lines[@]}" -ne 1 ] || ! [[ "${stderr_lines[0]}" =~ $ERROR_LINE_REGEX ]]; then
+		echo "expected exactly one stderr line 'burrow: <what>: <why>'" >&2
+		_show
+		return 1
+	fi
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Subordinate ids of the caller, from /etc/subuid and /etc/subgid (first matching line, by name or uid).
+
+_subid_field() { # FILE FIELD
+	awk -F: -v name="$(id -un)" -v uid="$(id -u)" -v f="$2" '($1 == name || $1 == uid) && $3 > 0 { print $f; exit }' "$1" 2>/dev/null
+}
+
+SUBUID_START=$(_subid_field /etc/subuid 2)
+SUBUID_COUNT=$(_subid_field /etc/subuid 3)
+SUBGID_START=$(_subid_field /etc/subgid 2)
+SUBGID_COUNT=$(_subid_field /etc/subgid 3)
+# burrow maps container ids 1..65536 at most.
+[ -n "$SUBUID_COUNT" ] && [ "$SUBUID_COUNT" -gt 65536 ] && SUBUID_COUNT=65536
+[ -n "$SUBGID_COUNT" ] && [ "$SUBGID_COUNT" -gt 65536 ] && SUBGID_COUNT=65536
+
+# Tests that need a subordinate range: skip without one, unless the harness says the caller must have one.
+require_subid() {
+	if [ -z "$SUBUID_START" ] || [ -z "$SUBGID_START" ]; then
+		if [ "${BURROW_REQUIRE_SUBID:-0}" = 1 ]; then
+			echo "caller $(id -un) has no subordinate id range, but the harness requires one" >&2
+			return 1
+		fi
+		skip "caller has no range in /etc/subuid and /etc/subgid"
+	fi
+}
+
+# Tests of the single-id fallback: need a caller without a subordinate range.
+require_nosubid() {
+	if [ -n "$SUBUID_START" ] || [ -n "$SUBGID_START" ]; then
+		if [ "${BURROW_NOSUB_TESTS:-0}" = 1 ]; then
+			echo "caller $(id -un) has a subordinate id range, but the harness runs this file as the no-range user" >&2
+			return 1
+		fi
+		skip "caller has a range in /etc/subuid or /etc/subgid (run as a user without one)"
+	fi
+}
+
+# make_traversable PATH: chmod go+x PATH and every ancestor the caller owns, so that subordinate ids (a container
+# whose --uidmap leaves out the caller) can reach it.
+make_traversable() {
+	local dir
+	dir=$(cd "$1" && pwd) || return 1
+	while [ "$dir" != / ]; do
+		[ -O "$dir" ] && chmod go+x "$dir"
+		dir=$(dirname "$dir")
+	done
+}
+
+require_cmd() {
+	command -v "$1" >/dev/null 2>&1 || skip "$1 not installed"
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Leak checks. leak_snapshot records the caller's mounts, processes and the rootfs listing; leak_check compares.
+# Processes of interest: the caller's own and those in its subordinate range, except the test shell's ancestors
+# (bats) and descendants (the ps pipeline itself), and except zombies whose parent is the host's pid 1: those are
+# dead, waiting for an init to reap them (bats' own timeout watchdog leaves some when pid 1 does not reap promptly).
+
+_leak_processes() {
+	local self=$BASHPID me lo=${SUBUID_START:-0} hi=$((${SUBUID_START:-0} + ${SUBUID_COUNT:-0}))
+	me=$(id -u)
+	ps -e -o pid=,ppid=,uid=,stat=,comm=,args= |
+		awk -v self="$self" -v me="$me" -v lo="$lo" -v hi="$hi" '
+			{ line[$1] = $0; parent[$1] = $2; uid[$1] = $3; state[$1] = $4 }
+			END {
+				for (p = self; p in parent && p > 1; p = parent[p]) skip[p] = 1
+				do {
+					changed = 0
+					for (p in parent)
+						if (!(p in skip) && (parent[p] == self || (parent[p] in desc))) { desc[p] = 1; changed = 1; skip[p] = 1 }
+				} while (changed)
+				for (p in line) {
+					if (p in skip) continue
+					if (!(uid[p] == me || (uid[p] >= lo && uid[p] < hi))) continue
+					if (state[p] ~ /^Z/ && parent[p] == 1) continue
+					print line[p]
+				}
+			}' |
+		sort
+}
+
+_rootfs_listing() {
+	(cd "$ROOTFS" && find . | sort)
+}
+
+leak_snapshot() {
+	cat /proc/$BASHPID/mountinfo >"$BATS_TEST_TMPDIR/mountinfo.before"
+	_leak_processes >"$BATS_TEST_TMPDIR/processes.before"
+	_rootfs_listing >"$BATS_TEST_TMPDIR/rootfs.before"
+}
+
+# leak_check [ALLOWED_NEW_ROOTFS_PATH...]: fail, showing the difference, if a mount, a process or a file in the
+# rootfs appeared since leak_snapshot. Paths are relative to the rootfs, like "./data".
+leak_check() {
+	local failed=0 path
+	cat /proc/$BASHPID/mountinfo >"$BATS_TEST_TMPDIR/mountinfo.after"
+	if ! diff -u "$BATS_TEST_TMPDIR/mountinfo.before" "$BATS_TEST_TMPDIR/mountinfo.after" >&2; then
+		echo "mounts changed in the caller's mount namespace" >&2
+		failed=1
+	fi
+	_leak_processes >"$BATS_TEST_TMPDIR/processes.after"
+	# Processes that exist now but did not before (by pid and command).
+	if comm -13 "$BATS_TEST_TMPDIR/processes.before" "$BATS_TEST_TMPDIR/processes.after" | grep . >&2; then
+		echo "processes left behind (above)" >&2
+		failed=1
+	fi
+	_rootfs_listing >"$BATS_TEST_TMPDIR/rootfs.after"
+	for path in "$@"; do
+		echo "$path" >>"$BATS_TEST_TMPDIR/rootfs.before"
+	done
+	sort -u -o "$BATS_TEST_TMPDIR/rootfs.before" "$BATS_TEST_TMPDIR/rootfs.before"
+	if comm -13 "$BATS_TEST_TMPDIR/rootfs.before" "$BATS_TEST_TMPDIR/rootfs.after" | grep . >&2; then
+		echo "new files in the rootfs (above)" >&2
+		failed=1
+	fi
+	return $failed
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Background runs: start burrow with stdout on a FIFO, wait until the workload printed its first line (so it is
+# running), then act on it. No sleeps: readiness is the line itself.
+
+# burrow_start_background [RUN OPTIONS...] CMD...: sets BG_PID (burrow's pid), BG_OUT (rest of stdout, a file after
+# the first line), BG_ERR (stderr file), READY_LINE (the first line). The workload must print one line first.
+burrow_start_background() {
+	local fifo="$BATS_TEST_TMPDIR/ready.fifo"
+	rm -f "$fifo"
+	mkfifo "$fifo"
+	BG_ERR="$BATS_TEST_TMPDIR/bg.stderr"
+	BG_OUT="$BATS_TEST_TMPDIR/bg.stdout"
+	# fd 3 is bats' own output channel: a background job must not keep it open.
+	"$BURROW" run --rootfs "$ROOTFS" "$@" >"$fifo" 2>"$BG_ERR" </dev/null 3>&- &
+	BG_PID=$!
+	exec {BG_FD}<"$fifo"
+	READY_LINE=
+	IFS= read -r -u "$BG_FD" READY_LINE || true
+	# Keep draining the rest of stdout into a file, so the workload never blocks on a full pipe.
+	cat <&"$BG_FD" >"$BG_OUT" 3>&- &
+	BG_CAT=$!
+	exec {BG_FD}<&-
+}
+
+# burrow_wait_background: wait for burrow; sets BG_STATUS, and output/stderr from the files.
+burrow_wait_background() {
+	BG_STATUS=0
+	wait "$BG_PID" || BG_STATUS=$?
+	wait "$BG_CAT" || true
+	output=$(cat "$BG_OUT")
+	stderr=$(cat "$BG_ERR")
+	status=$BG_STATUS
+}
+
+# ---------------------------------------------------------------------------------------------------------------
+# Pseudo-terminal driver (tests/integration/ptydrive.py).
+ptydrive() {
+	python3 "$BATS_TEST_DIRNAME/ptydrive.py" "$@"
+}
