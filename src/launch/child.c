@@ -160,7 +160,7 @@ static _Noreturn void exec_workload(const struct burrow_spec *spec, const struct
         }
         /* Without no_new_privs the kernel loads a filter only for CAP_SYS_ADMIN, which is about to go: load it now
          * (runc's order), while the filter still lets the remaining setup calls through. */
-        if (!spec->no_new_privileges && plan->seccomp && seccomp_install(plan->seccomp, &err) < 0)
+        if (!spec->no_new_privileges && plan->seccomp.len && seccomp_program_install(&plan->seccomp, &err) < 0)
                 fail(sock, err);
         /* The bounding set can only shrink while CAP_SETPCAP is held, i.e. before the uid change; KEEPCAPS lets the
          * permitted set survive a change to a non-root uid so that --cap-add can still be granted as ambient. */
@@ -194,7 +194,7 @@ static _Noreturn void exec_workload(const struct burrow_spec *spec, const struct
                 fail(sock, err);
         }
         /* Last, so that nothing burrow does itself needs to be allowed by the profile. */
-        if (spec->no_new_privileges && plan->seccomp && seccomp_install(plan->seccomp, &err) < 0)
+        if (spec->no_new_privileges && plan->seccomp.len && seccomp_program_install(&plan->seccomp, &err) < 0)
                 fail(sock, err);
         for (int sig = 1; sig < NSIG; sig++)
                 signal(sig, SIG_DFL);
@@ -299,7 +299,8 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
         }
         /* The init lives in the container as long as the workload: it gets the workload's filter too, which must (and
          * does) allow what it needs: rt_sigtimedwait, wait4, kill, dup2, exit_group. */
-        if (plan->seccomp && (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_install(plan->seccomp, &err) < 0)) {
+        if (plan->seccomp.len &&
+            (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || seccomp_program_install(&plan->seccomp, &err) < 0)) {
                 if (err == NULL)
                         error_make(&err, errno, "prctl PR_SET_NO_NEW_PRIVS");
                 kill(workload, SIGKILL);

@@ -41,18 +41,20 @@ static void plan_clear(struct launch_plan *plan)
 {
         idmap_clear(&plan->uidmap);
         idmap_clear(&plan->gidmap);
-        if (plan->seccomp)
-                seccomp_release(plan->seccomp);
-        plan->seccomp = NULL;
+        seccomp_program_clear(&plan->seccomp);
 }
 
-/* Reads, validates and compiles the seccomp profile for the workload's capabilities, before any namespace exists. */
+/* Reads, validates and compiles the seccomp profile for the workload's capabilities, before any namespace exists. The
+ * default profile with capabilities that compile like the default set takes the filter generated at build time. */
 static int prepare_seccomp(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
 {
         struct seccomp_profile *profile = NULL;
+        scmp_filter_ctx ctx = NULL;
         int r;
 
         if (spec->privileged || spec->seccomp_unconfined)
+                return 0;
+        if (spec->seccomp_profile == NULL && seccomp_program_default(plan->caps, &plan->seccomp))
                 return 0;
         if (spec->seccomp_profile) {
                 _cleanup_free_ char *json = NULL;
@@ -65,7 +67,11 @@ static int prepare_seccomp(const struct burrow_spec *spec, struct launch_plan *p
                 r = seccomp_profile_default(&profile, err);
         }
         if (r == 0)
-                r = seccomp_profile_compile(profile, plan->caps, &plan->seccomp, err);
+                r = seccomp_profile_compile(profile, plan->caps, &ctx, err);
+        if (r == 0)
+                r = seccomp_program_from_ctx(ctx, profile, &plan->seccomp, err);
+        if (ctx)
+                seccomp_release(ctx);
         seccomp_profile_free(profile);
         if (r < 0 && spec->seccomp_profile)
                 return error_wrap(err, "%s", spec->seccomp_profile);

@@ -23,7 +23,7 @@ struct launch_plan {
         struct fs_context fs;
         caps_mask caps;          /* the workload's capability set (bounding; and permitted/effective for root) */
         caps_mask caps_added;    /* what --cap-add named: raised as ambient for a non-root workload */
-        scmp_filter_ctx seccomp; /* compiled before clone (errors are the user's, exit 125); NULL = unconfined */
+        struct seccomp_program seccomp; /* built before clone (errors are the user's, exit 125); .len 0 = none */
 };
 
 /* Runs the container described by a validated spec in the foreground and returns the exit code burrow should exit

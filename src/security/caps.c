@@ -7,14 +7,12 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include "security/caps-default.h"
 #include "util/cleanup.h"
 
-/* podman's (containers/common) default: what a typical image's package scripts and daemons need as root, and
- * nothing that reaches the kernel's global state. */
-static const cap_value_t default_caps[] = {
-    CAP_CHOWN,   CAP_DAC_OVERRIDE, CAP_FOWNER,  CAP_FSETID, CAP_KILL,       CAP_NET_BIND_SERVICE,
-    CAP_SETFCAP, CAP_SETGID,       CAP_SETPCAP, CAP_SETUID, CAP_SYS_CHROOT,
-};
+/* What a typical image's package scripts and daemons need as root, and nothing that reaches the kernel's global
+ * state. */
+static const cap_value_t default_caps[] = {CAPS_DEFAULT_LIST};
 
 caps_mask caps_default(void)
 {

@@ -6,7 +6,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/seccomp.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include "security/seccomp-internal.h"
 #include "util/cleanup.h"
@@ -265,4 +270,70 @@ int seccomp_install(scmp_filter_ctx ctx, burrow_error **err)
         if (rc < 0)
                 return error_make(err, -rc, "seccomp filter: load");
         return 0;
+}
+
+uint64_t seccomp_profile_caps_used(const struct seccomp_profile *p)
+{
+        uint64_t used = 0;
+
+        for (size_t i = 0; i < p->n_rules; i++)
+                used |= p->rules[i].includes.caps | p->rules[i].excludes.caps;
+        return used;
+}
+
+bool seccomp_profile_depends_on_kernel(const struct seccomp_profile *p)
+{
+        for (size_t i = 0; i < p->n_rules; i++)
+                if (p->rules[i].includes.min_kernel || p->rules[i].excludes.min_kernel)
+                        return true;
+        return false;
+}
+
+int seccomp_program_from_ctx(scmp_filter_ctx ctx, const struct seccomp_profile *p, struct seccomp_program *ret,
+                             burrow_error **err)
+{
+        _cleanup_close_ int fd = memfd_create("burrow-seccomp", MFD_CLOEXEC);
+        _cleanup_free_ struct sock_filter *filter = NULL;
+        struct stat st;
+        ssize_t n;
+        int rc;
+
+        if (fd < 0)
+                return error_make(err, errno, "seccomp filter: memfd_create");
+        rc = seccomp_export_bpf(ctx, fd);
+        if (rc < 0)
+                return error_make(err, -rc, "seccomp filter: generate the BPF program");
+        if (fstat(fd, &st) < 0)
+                return error_make(err, errno, "seccomp filter: stat");
+        if (st.st_size <= 0 || st.st_size % (off_t)sizeof(struct sock_filter) != 0 ||
+            st.st_size / (off_t)sizeof(struct sock_filter) > BPF_MAXINSNS)
+                return error_make(err, E2BIG, "seccomp filter: %lld bytes of BPF", (long long)st.st_size);
+        filter = xmalloc((size_t)st.st_size);
+        n = pread(fd, filter, (size_t)st.st_size, 0);
+        if (n != st.st_size)
+                return error_make(err, n < 0 ? errno : EIO, "seccomp filter: read the BPF program");
+        *ret = (struct seccomp_program){
+            .filter = filter,
+            .len = (unsigned short)(st.st_size / (off_t)sizeof(struct sock_filter)),
+            .flags = (p->tsync ? SECCOMP_FILTER_FLAG_TSYNC : 0) | (p->log ? SECCOMP_FILTER_FLAG_LOG : 0) |
+                     (p->spec_allow ? SECCOMP_FILTER_FLAG_SPEC_ALLOW : 0),
+            .owned = filter,
+        };
+        filter = NULL;
+        return 0;
+}
+
+int seccomp_program_install(const struct seccomp_program *prog, burrow_error **err)
+{
+        struct sock_fprog fprog = {.len = prog->len, .filter = (struct sock_filter *)prog->filter};
+
+        if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, prog->flags, &fprog) < 0)
+                return error_make(err, errno, "seccomp filter: load");
+        return 0;
+}
+
+void seccomp_program_clear(struct seccomp_program *prog)
+{
+        free(prog->owned);
+        *prog = (struct seccomp_program){0};
 }

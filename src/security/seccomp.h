@@ -3,7 +3,9 @@
  * after capabilities are dropped and no_new_privs is set. Each function returns 0, or -1 with *err set. */
 #pragma once
 
+#include <linux/filter.h>
 #include <seccomp.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,6 +31,34 @@ int seccomp_profile_compile(const struct seccomp_profile *p, uint64_t caps, scmp
 
 /* Loads the filter into the calling thread (the caller has set no_new_privs and still owns ctx). */
 int seccomp_install(scmp_filter_ctx ctx, burrow_error **err);
+
+/* A filter as the kernel takes it. Generating the BPF is the slow part of libseccomp (about 10 ms for the default
+ * profile's three ABIs), so the default profile's filter for the default capabilities is generated at build time
+ * (bpfgen.c) and embedded; other profiles and capability sets are generated at run time, before clone. */
+struct seccomp_program {
+        const struct sock_filter *filter;
+        unsigned short len; /* instructions */
+        unsigned int flags; /* SECCOMP_FILTER_FLAG_* for seccomp(2) */
+        void *owned;        /* what to free, NULL for the embedded program */
+};
+
+/* Every capability a rule's includes/excludes mention: two capability sets that agree on these compile alike. */
+uint64_t seccomp_profile_caps_used(const struct seccomp_profile *p);
+
+/* True when a rule depends on the running kernel's version (minKernel): such a filter cannot be built ahead. */
+bool seccomp_profile_depends_on_kernel(const struct seccomp_profile *p);
+
+/* Generates the BPF of a compiled filter, with the profile's load flags. */
+int seccomp_program_from_ctx(scmp_filter_ctx ctx, const struct seccomp_profile *p, struct seccomp_program *ret,
+                             burrow_error **err);
+
+/* The embedded filter of the default profile, when `caps` compiles to it: returns true and fills *ret. */
+bool seccomp_program_default(uint64_t caps, struct seccomp_program *ret);
+
+/* Loads a program with seccomp(2) (needs no_new_privs or CAP_SYS_ADMIN). */
+int seccomp_program_install(const struct seccomp_program *prog, burrow_error **err);
+
+void seccomp_program_clear(struct seccomp_program *prog);
 
 /* Frees a profile; accepts NULL. */
 void seccomp_profile_free(struct seccomp_profile *p);

@@ -18,6 +18,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "security/caps-default.h"
 #include "security/seccomp.h"
 #include "unit.h"
 
@@ -463,6 +464,35 @@ static void conflicting_and_unsupported_rules_are_refused(void)
         seccomp_profile_free(p);
 }
 
+/* The filter generated at build time must be exactly what the run-time compiler makes of the default profile for the
+ * default capabilities, and must not be used for a capability set that compiles differently. */
+static void embedded_default_filter_matches_the_profile(void)
+{
+        static const int defaults[] = {CAPS_DEFAULT_LIST};
+        struct seccomp_profile *p = NULL;
+        struct seccomp_program built = {0}, embedded = {0};
+        scmp_filter_ctx ctx = NULL;
+        burrow_error *err = NULL;
+        uint64_t caps = 0;
+
+        for (size_t i = 0; i < sizeof(defaults) / sizeof(defaults[0]); i++)
+                caps |= 1ULL << defaults[i];
+        CHECK_OK(seccomp_profile_default(&p, &err), &err);
+        CHECK_OK(seccomp_profile_compile(p, caps, &ctx, &err), &err);
+        CHECK_OK(seccomp_program_from_ctx(ctx, p, &built, &err), &err);
+        CHECK(seccomp_program_default(caps, &embedded));
+        CHECK(built.len > 100 && built.len == embedded.len && built.flags == embedded.flags);
+        CHECK(built.len == embedded.len &&
+              memcmp(built.filter, embedded.filter, built.len * sizeof(struct sock_filter)) == 0);
+        /* Capabilities the profile never mentions do not matter; those it does, do. */
+        CHECK(seccomp_program_default(caps | (1ULL << CAP_NET_RAW), &embedded));
+        CHECK(!seccomp_program_default(caps | (1ULL << CAP_SYS_ADMIN), &embedded));
+        CHECK(!seccomp_program_default(caps & ~(1ULL << CAP_SYS_CHROOT), &embedded));
+        seccomp_program_clear(&built);
+        seccomp_release(ctx);
+        seccomp_profile_free(p);
+}
+
 int main(void)
 {
         RUN(default_profile_parses_and_compiles);
@@ -474,5 +504,6 @@ int main(void)
         RUN(malformed_profiles_are_rejected_with_the_field);
         RUN(oversized_and_deep_inputs_fail_fast);
         RUN(conflicting_and_unsupported_rules_are_refused);
+        RUN(embedded_default_filter_matches_the_profile);
         return unit_finish();
 }
