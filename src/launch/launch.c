@@ -44,12 +44,14 @@ static void plan_clear(struct launch_plan *plan)
         seccomp_program_clear(&plan->seccomp);
 }
 
+/* libseccomp needs ~15 ms for the default profile; a profile that takes seconds is broken or hits a libseccomp bug. */
+#define SECCOMP_BUILD_TIMEOUT_MS 5000
+
 /* Reads, validates and compiles the seccomp profile for the workload's capabilities, before any namespace exists. The
  * default profile with capabilities that compile like the default set takes the filter generated at build time. */
 static int prepare_seccomp(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
 {
         struct seccomp_profile *profile = NULL;
-        scmp_filter_ctx ctx = NULL;
         int r;
 
         if (spec->privileged || spec->seccomp_unconfined)
@@ -67,11 +69,7 @@ static int prepare_seccomp(const struct burrow_spec *spec, struct launch_plan *p
                 r = seccomp_profile_default(&profile, err);
         }
         if (r == 0)
-                r = seccomp_profile_compile(profile, plan->caps, &ctx, err);
-        if (r == 0)
-                r = seccomp_program_from_ctx(ctx, profile, &plan->seccomp, err);
-        if (ctx)
-                seccomp_release(ctx);
+                r = seccomp_profile_build(profile, plan->caps, SECCOMP_BUILD_TIMEOUT_MS, &plan->seccomp, err);
         seccomp_profile_free(profile);
         if (r < 0 && spec->seccomp_profile)
                 return error_wrap(err, "%s", spec->seccomp_profile);

@@ -3,6 +3,7 @@
  * architecture and the kernel version; syscall names this libseccomp does not know are skipped; a rule whose action
  * is the default action adds nothing. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,10 +12,15 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
+#include <poll.h>
+#include <signal.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "security/seccomp-internal.h"
 #include "util/cleanup.h"
+#include "util/fileutil.h"
 
 /* The ABIs a kernel of the native architecture also runs; only these are added to the filter, since a filter
  * entry for an architecture the kernel cannot run is dead weight. Any other ABI hits the bad-arch action (kill). */
@@ -336,4 +342,139 @@ void seccomp_program_clear(struct seccomp_program *prog)
 {
         free(prog->owned);
         *prog = (struct seccomp_program){0};
+}
+
+/* What the build process sends back through its pipe. */
+struct build_reply {
+        int32_t errnum; /* 0: a program follows; otherwise the error, whose message follows */
+        uint32_t flags;
+        uint32_t len; /* instructions, or message bytes */
+};
+
+static _Noreturn void build_child(const struct seccomp_profile *p, uint64_t caps, int fd)
+{
+        struct seccomp_program prog = {0};
+        struct build_reply reply = {0};
+        burrow_error *err = NULL;
+        scmp_filter_ctx ctx = NULL;
+
+        if (seccomp_profile_compile(p, caps, &ctx, &err) == 0 && seccomp_program_from_ctx(ctx, p, &prog, &err) == 0) {
+                reply.flags = prog.flags;
+                reply.len = prog.len;
+                if (fd_write_all(fd, &reply, sizeof(reply)) < 0 ||
+                    fd_write_all(fd, prog.filter, prog.len * sizeof(struct sock_filter)) < 0)
+                        _exit(1);
+                _exit(0);
+        }
+        reply.errnum = err->errnum ? err->errnum : EINVAL;
+        reply.len = (uint32_t)strlen(err->msg);
+        if (fd_write_all(fd, &reply, sizeof(reply)) < 0 || fd_write_all(fd, err->msg, reply.len) < 0)
+                _exit(1);
+        _exit(0);
+}
+
+/* Reads exactly len bytes before the deadline (CLOCK_MONOTONIC ms); -1 with errno ETIMEDOUT or EPIPE otherwise. */
+static int read_until(int fd, void *buf, size_t len, long long deadline_ms)
+{
+        size_t got = 0;
+
+        while (got < len) {
+                struct timespec now;
+                struct pollfd pfd = {.fd = fd, .events = POLLIN};
+                long long left;
+                ssize_t n;
+
+                clock_gettime(CLOCK_MONOTONIC, &now);
+                left = deadline_ms - (now.tv_sec * 1000LL + now.tv_nsec / 1000000);
+                if (left <= 0) {
+                        errno = ETIMEDOUT;
+                        return -1;
+                }
+                if (poll(&pfd, 1, (int)(left > 60000 ? 60000 : left)) < 0 && errno != EINTR)
+                        return -1;
+                if (!(pfd.revents & (POLLIN | POLLHUP)))
+                        continue;
+                n = read(fd, (char *)buf + got, len - got);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0) {
+                        errno = n == 0 ? EPIPE : errno;
+                        return -1;
+                }
+                got += (size_t)n;
+        }
+        return 0;
+}
+
+int seccomp_profile_build(const struct seccomp_profile *p, uint64_t caps, int timeout_ms, struct seccomp_program *ret,
+                          burrow_error **err)
+{
+        _cleanup_close_ int rfd = -1;
+        _cleanup_free_ struct sock_filter *filter = NULL;
+        struct build_reply reply;
+        struct timespec start;
+        long long deadline;
+        int fds[2], status, r = -1;
+        pid_t pid;
+
+        if (pipe2(fds, O_CLOEXEC) < 0)
+                return error_make(err, errno, "seccomp filter: pipe");
+        pid = fork();
+        if (pid < 0) {
+                close(fds[0]);
+                close(fds[1]);
+                return error_make(err, errno, "seccomp filter: fork");
+        }
+        if (pid == 0) {
+                close(fds[0]);
+                build_child(p, caps, fds[1]);
+        }
+        close(fds[1]);
+        rfd = fds[0];
+        clock_gettime(CLOCK_MONOTONIC, &start);
+        deadline = start.tv_sec * 1000LL + start.tv_nsec / 1000000 + timeout_ms;
+
+        if (read_until(rfd, &reply, sizeof(reply), deadline) < 0) {
+                error_make(err, errno == ETIMEDOUT ? 0 : errno,
+                           errno == ETIMEDOUT
+                               ? "seccomp filter: libseccomp did not finish within %d ms: the profile is "
+                                 "too complex (or hits a libseccomp bug)"
+                               : "seccomp filter: the compiler process failed",
+                           timeout_ms);
+                goto out;
+        }
+        if (reply.errnum != 0) {
+                _cleanup_free_ char *msg = xmalloc((size_t)(reply.len > 4096 ? 4096 : reply.len) + 1);
+                size_t len = reply.len > 4096 ? 4096 : reply.len;
+
+                if (read_until(rfd, msg, len, deadline) < 0)
+                        len = 0;
+                msg[len] = '\0';
+                error_make(err, 0, "%s", len ? msg : "seccomp filter: compilation failed");
+                goto out;
+        }
+        if (reply.len == 0 || reply.len > BPF_MAXINSNS) {
+                error_make(err, E2BIG, "seccomp filter: %u BPF instructions", reply.len);
+                goto out;
+        }
+        filter = xmalloc(reply.len * sizeof(struct sock_filter));
+        if (read_until(rfd, filter, reply.len * sizeof(struct sock_filter), deadline) < 0) {
+                error_make(err, errno, "seccomp filter: read the BPF program");
+                goto out;
+        }
+        *ret = (struct seccomp_program){
+            .filter = filter, .len = (unsigned short)reply.len, .flags = reply.flags, .owned = filter};
+        filter = NULL;
+        r = 0;
+out:
+        /* A compiler that answered is exiting by itself; one that did not (a hung libseccomp) is killed. */
+        if (r < 0)
+                kill(pid, SIGKILL);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (r == 0 && !(WIFEXITED(status) && WEXITSTATUS(status) == 0)) {
+                seccomp_program_clear(ret);
+                return error_make(err, 0, "seccomp filter: the compiler process died (status %d)", status);
+        }
+        return r;
 }

@@ -52,6 +52,11 @@ bool seccomp_profile_depends_on_kernel(const struct seccomp_profile *p);
 int seccomp_program_from_ctx(scmp_filter_ctx ctx, const struct seccomp_profile *p, struct seccomp_program *ret,
                              burrow_error **err);
 
+/* Compiles and generates the program in a separate process that is killed after timeout_ms: libseccomp 2.5.4 can
+ * loop forever on some rule shapes, and a user's profile must not hang the launcher. */
+int seccomp_profile_build(const struct seccomp_profile *p, uint64_t caps, int timeout_ms, struct seccomp_program *ret,
+                          burrow_error **err);
+
 /* The embedded filter of the default profile, when `caps` compiles to it: returns true and fills *ret. */
 bool seccomp_program_default(uint64_t caps, struct seccomp_program *ret);
 

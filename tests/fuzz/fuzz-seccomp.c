@@ -1,4 +1,4 @@
-/* seccomp_profile_parse() on the input, then seccomp_profile_compile() of what parsed (nothing is loaded). */
+/* seccomp_profile_parse() on the input, then seccomp_profile_build() of what parsed (nothing is loaded). */
 #include "fuzz.h"
 #include "security/seccomp.h"
 
@@ -15,7 +15,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
         struct seccomp_profile *p = NULL;
         burrow_error *err = NULL;
-        scmp_filter_ctx ctx = NULL;
+        struct seccomp_program prog = {0};
 
         if (seccomp_profile_parse((const char *)data, size, &p, &err) < 0) {
                 FUZZ_ASSERT(p == NULL && err != NULL && err->msg != NULL);
@@ -24,12 +24,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 return 0;
         }
         FUZZ_ASSERT(p != NULL && err == NULL);
-        /* The capability set comes from the input too, so that includes/excludes.caps both get exercised. */
-        if (seccomp_profile_compile(p, size % 2 ? ~UINT64_C(0) : 0, &ctx, &err) == 0) {
-                FUZZ_ASSERT(ctx != NULL && err == NULL);
-                seccomp_release(ctx);
+        /* The capability set comes from the input too, so that includes/excludes.caps both get exercised. The launcher
+         * builds user profiles in a time-limited child (libseccomp 2.5.4 can loop forever on some shapes): so does
+         * this target; a crash there is still a failure. */
+        if (seccomp_profile_build(p, size % 2 ? ~UINT64_C(0) : 0, 2000, &prog, &err) == 0) {
+                FUZZ_ASSERT(prog.len > 0 && prog.filter != NULL && err == NULL);
+                seccomp_program_clear(&prog);
         } else {
-                FUZZ_ASSERT(ctx == NULL && err != NULL && err->msg != NULL);
+                FUZZ_ASSERT(prog.len == 0 && err != NULL && err->msg != NULL);
+                FUZZ_ASSERT(strstr(err->msg, "compiler process died") == NULL);
                 error_free(&err);
         }
         seccomp_profile_free(p);
