@@ -486,6 +486,12 @@ static int probe_raw_socket(int argc, char **argv)
         return probe_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
 }
 
+static int probe_icmp_socket(int argc, char **argv)
+{
+        (void)argc, (void)argv;
+        return probe_socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+}
+
 static int probe_packet_socket(int argc, char **argv)
 {
         (void)argc, (void)argv;
@@ -614,8 +620,8 @@ static int probe_caps(int argc, char **argv)
                                 char *v = line + k + 1;
                                 v += strspn(v, " \t");
                                 v[strcspn(v, "\n")] = '\0';
-                                len += (size_t)snprintf(detail + len, sizeof(detail) - len, "%s%s=%s",
-                                                        len ? " " : "", keys[i], v);
+                                len += (size_t)snprintf(detail + len, sizeof(detail) - len, "%s%s=%s", len ? " " : "",
+                                                        keys[i], v);
                                 if (len >= sizeof(detail))
                                         len = sizeof(detail) - 1;
                         }
@@ -660,6 +666,7 @@ static const struct probe probes[] = {
     {"io_uring_setup", probe_io_uring_setup, "  a one-entry ring"},
     {"personality", probe_personality, "  personality(0xffff)"},
     {"raw-socket", probe_raw_socket, "  socket(AF_INET, SOCK_RAW, IPPROTO_ICMP)"},
+    {"icmp-socket", probe_icmp_socket, "  socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP): ping without NET_RAW"},
     {"packet-socket", probe_packet_socket, "  socket(AF_PACKET, SOCK_RAW, ETH_P_ALL)"},
     {"mknod-block", probe_mknod_block, "[PATH=/tmp/blk]  mknod a block device 8:0"},
     {"mknod-fifo", probe_mknod_fifo, "[PATH=/tmp/fifo]  mknod a FIFO (control)"},

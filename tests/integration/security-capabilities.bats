@@ -154,3 +154,19 @@ setup_file() { security_setup_file; }
 	assert_burrow_error 125
 	assert_not_started
 }
+
+# podman and docker set net.ipv4.ping_group_range in the container's network namespace, so that ping works without
+# NET_RAW; the host's default ("1 0") allows nobody, which is what --network host shows.
+@test "ping sockets work without NET_RAW in the container's own network namespace, for root and -u 1000" {
+	escape -- icmp-socket
+	assert_probe "icmp-socket ok"
+	escape -u 1000 -- icmp-socket
+	assert_probe "icmp-socket ok"
+	burrow_run cat /proc/sys/net/ipv4/ping_group_range
+	assert_status 0
+	[ "$(echo "$output" | awk '{print $1}')" = 0 ] || { _show; false; }
+	if [ "$(awk '{print $1, $2}' /proc/sys/net/ipv4/ping_group_range)" = "1 0" ]; then
+		escape --network host -- icmp-socket
+		assert_probe "icmp-socket errno=EACCES"
+	fi
+}
