@@ -5,7 +5,11 @@
 #include <fcntl.h>
 #include <pwd.h>
 #include <shadow/subid.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -87,7 +91,121 @@ static int read_ranges(int fd, struct idmap_subids *ret)
         return 0;
 }
 
-int idmap_lookup_subids(uid_t uid, struct idmap_subids *ret_uids, struct idmap_subids *ret_gids, burrow_error **err)
+/* The answer memoized. libsubid answers from /etc/subuid and /etc/subgid unless nsswitch.conf names another source
+ * (a "subid:" line, e.g. SSSD); in that common case the answer is a function of those files, so it is kept in the
+ * user's runtime directory, keyed by the files' identity (device, inode, size, mtime) and the uid: any edit of them
+ * misses. It saves the ~1 ms of loading libsubid on every run; newuidmap checks the maps against the files anyway. */
+static const char *const cache_inputs[] = {"/etc/subuid", "/etc/subgid", "/etc/nsswitch.conf", "/etc/passwd"};
+
+struct cache_key {
+        uint64_t magic;
+        uint32_t uid;
+        uint32_t pad;
+        struct {
+                uint64_t dev, ino, size, mtime_sec, mtime_nsec;
+        } files[4];
+};
+
+#define CACHE_MAGIC 0x6275727277737562ULL /* "burrwsub" */
+
+static bool nsswitch_names_subid(void)
+{
+        _cleanup_fclose_ FILE *f = fopen("/etc/nsswitch.conf", "re");
+        char line[512];
+
+        while (f && fgets(line, sizeof(line), f)) {
+                const char *p = line + strspn(line, " \t");
+                if (strncmp(p, "subid", 5) == 0 && p[5 + strspn(p + 5, " \t")] == ':')
+                        return true;
+        }
+        return false;
+}
+
+/* $XDG_RUNTIME_DIR/burrow, or /tmp/burrow-UID; only a directory that is ours and private. */
+static char *runtime_dir(uid_t uid)
+{
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
+        _cleanup_free_ char *dir =
+            xdg && xdg[0] == '/' ? xasprintf("%s/burrow", xdg) : xasprintf("/tmp/burrow-%u", uid);
+        struct stat st;
+
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST)
+                return NULL;
+        if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) || st.st_uid != uid || (st.st_mode & 0077))
+                return NULL;
+        return steal_pointer(&dir);
+}
+
+static bool cache_key_make(uid_t uid, struct cache_key *key)
+{
+        memset(key, 0, sizeof(*key));
+        key->magic = CACHE_MAGIC;
+        key->uid = uid;
+        for (size_t i = 0; i < sizeof(cache_inputs) / sizeof(cache_inputs[0]); i++) {
+                struct stat st;
+                if (stat(cache_inputs[i], &st) < 0) {
+                        if (errno != ENOENT)
+                                return false;
+                        continue;
+                }
+                key->files[i].dev = st.st_dev;
+                key->files[i].ino = st.st_ino;
+                key->files[i].size = (uint64_t)st.st_size;
+                key->files[i].mtime_sec = (uint64_t)st.st_mtim.tv_sec;
+                key->files[i].mtime_nsec = (uint64_t)st.st_mtim.tv_nsec;
+        }
+        return !nsswitch_names_subid();
+}
+
+static int cache_read(const char *path, const struct cache_key *key, struct idmap_subids *uids,
+                      struct idmap_subids *gids)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        struct cache_key stored;
+
+        if (fd < 0 || fd_read_full(fd, &stored, sizeof(stored)) != (ssize_t)sizeof(stored) ||
+            memcmp(&stored, key, sizeof(stored)) != 0)
+                return -1;
+        if (read_ranges(fd, uids) < 0 || read_ranges(fd, gids) < 0) {
+                idmap_subids_clear(uids);
+                idmap_subids_clear(gids);
+                return -1;
+        }
+        return 0;
+}
+
+static int write_ranges(int fd, const struct idmap_subids *sub)
+{
+        int32_t m = (int32_t)sub->n;
+
+        if (fd_write_all(fd, &m, sizeof(m)) < 0)
+                return -1;
+        for (size_t i = 0; i < sub->n; i++) {
+                struct wire_range w = {sub->ranges[i].host_id, sub->ranges[i].size};
+                if (fd_write_all(fd, &w, sizeof(w)) < 0)
+                        return -1;
+        }
+        return 0;
+}
+
+/* Best effort: a cache that cannot be written only costs the next run a lookup. */
+static void cache_write(const char *dir, const char *path, const struct cache_key *key, const struct idmap_subids *uids,
+                        const struct idmap_subids *gids)
+{
+        _cleanup_free_ char *tmp = xasprintf("%s/.subid.XXXXXX", dir);
+        int fd = mkostemp(tmp, O_CLOEXEC);
+
+        if (fd < 0)
+                return;
+        if (fd_write_all(fd, key, sizeof(*key)) < 0 || write_ranges(fd, uids) < 0 || write_ranges(fd, gids) < 0 ||
+            close(fd) < 0 || rename(tmp, path) < 0) {
+                unlink(tmp);
+                return;
+        }
+}
+
+static int lookup_with_libsubid(uid_t uid, struct idmap_subids *ret_uids, struct idmap_subids *ret_gids,
+                                burrow_error **err)
 {
         _cleanup_close_ int rfd = -1;
         int fds[2], status, r;
@@ -125,5 +243,24 @@ int idmap_lookup_subids(uid_t uid, struct idmap_subids *ret_uids, struct idmap_s
                 idmap_subids_clear(ret_gids);
                 return error_make(err, 0, "subordinate ids: the libsubid lookup failed");
         }
+        return 0;
+}
+
+int idmap_lookup_subids(uid_t uid, struct idmap_subids *ret_uids, struct idmap_subids *ret_gids, burrow_error **err)
+{
+        _cleanup_free_ char *dir = NULL, *path = NULL;
+        struct cache_key key;
+        bool cacheable = cache_key_make(uid, &key);
+
+        if (cacheable) {
+                dir = runtime_dir(uid);
+                path = dir ? xasprintf("%s/subid-cache", dir) : NULL;
+        }
+        if (path && cache_read(path, &key, ret_uids, ret_gids) == 0)
+                return 0;
+        if (lookup_with_libsubid(uid, ret_uids, ret_gids, err) < 0)
+                return -1;
+        if (path)
+                cache_write(dir, path, &key, ret_uids, ret_gids);
         return 0;
 }

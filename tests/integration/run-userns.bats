@@ -168,3 +168,20 @@ MAPS='awk "{print \$1, \$2, \$3}" /proc/self/uid_map; echo --; awk "{print \$1, 
 	burrow_run --userns=bogus true
 	assert_burrow_error
 }
+
+# The libsubid answer is memoized in the runtime directory, keyed by /etc/subuid, /etc/subgid, /etc/nsswitch.conf and
+# /etc/passwd; a cache that does not match (here: garbage) is ignored and rewritten, never trusted.
+@test "a corrupt subordinate id cache is ignored and replaced" {
+	require_subid
+	local dir=${XDG_RUNTIME_DIR:+$XDG_RUNTIME_DIR/burrow}
+	dir=${dir:-/tmp/burrow-$(id -u)}
+	burrow_run true
+	assert_ok ""
+	[ -f "$dir/subid-cache" ] || { echo "no cache in $dir"; false; }
+	head -c 200 /dev/urandom >"$dir/subid-cache"
+	burrow_run awk '{print $1, $2, $3}' /proc/self/uid_map
+	assert_ok "$(printf '0 %s 1\n1 %s %s' "$(id -u)" "$SUBUID_START" "$SUBUID_COUNT")"
+	printf 'short' >"$dir/subid-cache"
+	burrow_run awk '{print $1, $2, $3}' /proc/self/uid_map
+	assert_ok "$(printf '0 %s 1\n1 %s %s' "$(id -u)" "$SUBUID_START" "$SUBUID_COUNT")"
+}
