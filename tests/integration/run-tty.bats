@@ -92,6 +92,14 @@ drive() {
 	[[ "$output" == *interrupted* ]] || { _show; false; }
 }
 
+# Without -t the container shares the caller's terminal and stays in its foreground process group (no new session),
+# so the terminal's SIGINT reaches the workload directly; burrow does not forward that one again (SI_KERNEL).
+@test "without -t: Ctrl-C at the caller's terminal reaches the workload" {
+	drive --wait-for READY --send $'\x03' -- "$BURROW" run --rootfs "$ROOTFS" sh -c 'n=0; trap "n=\$((n+1))" INT; echo READY; sleep 1 & wait; sleep 1 & wait; echo "interrupts=$n"; exit 7'
+	[ "$DRIVE_RESULT" = "ptydrive: exit=7 termios=same" ] || { _show; echo "$DRIVE_RESULT" >&2; false; }
+	[[ "$output" == *interrupts=1* ]] || { _show; false; }
+}
+
 @test "-it: end of file (Ctrl-D) typed at the terminal ends cat" {
 	drive --wait-for READY --send $'\x04' -- "$BURROW" run -it --rootfs "$ROOTFS" sh -c 'echo READY; cat; echo done'
 	[ "$DRIVE_RESULT" = "ptydrive: exit=0 termios=same" ] || { _show; echo "$DRIVE_RESULT" >&2; false; }
