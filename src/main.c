@@ -1,13 +1,47 @@
-/* argv dispatch only. */
+/* argv dispatch only, after the global options (--root). */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 
+static const struct {
+        const char *name;
+        int (*fn)(int argc, char **argv);
+} commands[] = {
+    {"run", cli_run},
+    {"load", cli_load},
+    {"import", cli_import},
+    {"images", cli_images},
+    {"rmi", cli_rmi},
+    {"tag", cli_tag},
+    {"image", cli_image},
+    /* Internal, for the extraction tests; not listed in --help. */
+    {"__extract-layer", cli_extract_layer},
+};
+
 int main(int argc, char **argv)
 {
-        const char *cmd = argc > 1 ? argv[1] : NULL;
+        const char *cmd;
 
+        /* Global options come before the command, as podman's --root. */
+        while (argc > 1 && strncmp(argv[1], "--root", 6) == 0) {
+                if (strcmp(argv[1], "--root") == 0) {
+                        if (argc < 3) {
+                                fprintf(stderr, "burrow: option --root: a value is required\n");
+                                return EXIT_BURROW_FAILURE;
+                        }
+                        cli_store_root = argv[2];
+                        argv += 2;
+                        argc -= 2;
+                } else if (strncmp(argv[1], "--root=", 7) == 0) {
+                        cli_store_root = argv[1] + 7;
+                        argv++;
+                        argc--;
+                } else {
+                        break;
+                }
+        }
+        cmd = argc > 1 ? argv[1] : NULL;
         if (cmd == NULL) {
                 cli_usage();
                 return EXIT_BURROW_FAILURE;
@@ -18,8 +52,9 @@ int main(int argc, char **argv)
                 cli_usage();
                 return 0;
         }
-        if (strcmp(cmd, "run") == 0)
-                return cli_run(argc - 1, argv + 1);
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+                if (strcmp(cmd, commands[i].name) == 0)
+                        return commands[i].fn(argc - 1, argv + 1);
         fprintf(stderr, "burrow: unknown command \"%s\": see 'burrow --help'\n", cmd);
         return EXIT_BURROW_FAILURE;
 }

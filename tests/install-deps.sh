@@ -7,7 +7,8 @@ set -eu
 packages="
 	build-essential meson ninja-build pkg-config
 	clang libclang-rt-14-dev
-	libcap-dev libseccomp-dev libjson-c-dev libsubid-dev
+	libcap-dev libseccomp-dev libjson-c-dev libsubid-dev libarchive-dev nettle-dev
+	fuse-overlayfs fuse3
 	uidmap passwd scdoc
 	bats busybox-static util-linux procps python3 iproute2 file
 	bubblewrap crun hyperfine

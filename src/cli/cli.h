@@ -1,9 +1,33 @@
 /* One entry point per subcommand; each parses its own argv and returns burrow's exit code. */
 #pragma once
 
+#include <stdbool.h>
+
+#include "util/error.h"
+
+struct image_store;
+
 int cli_run(int argc, char **argv);
 int cli_version(void);
 void cli_usage(void);
+/* Internal, for the tests (src/cli/extract_layer.c): extracts one layer blob and prints its diff_id. */
+int cli_extract_layer(int argc, char **argv);
+
+/* Images (src/cli/{load,import,images,rmi,tag,image}.c); `burrow image CMD` dispatches to the same functions. */
+int cli_load(int argc, char **argv);
+int cli_import(int argc, char **argv);
+int cli_images(int argc, char **argv);
+int cli_rmi(int argc, char **argv);
+int cli_tag(int argc, char **argv);
+int cli_image(int argc, char **argv);
+int cli_image_inspect(int argc, char **argv);
+
+/* The global --root DIR (NULL: $BURROW_ROOT, $XDG_DATA_HOME/burrow, ~/.local/share/burrow). */
+extern const char *cli_store_root;
+/* Opens the image store at cli_store_root, locked for writing or reading. */
+int cli_open_store(bool writable, struct image_store **ret, burrow_error **err);
+/* The error for getopt_long's '?' and ':' results, naming the subcommand's --help. */
+int cli_option_error(const char *command, int opt, char **argv, burrow_error **err);
 
 /* Exit status of burrow's own failures (docker/podman's convention). */
 #define EXIT_BURROW_FAILURE 125
