@@ -1,11 +1,13 @@
 /* `burrow rmi [-f] IMAGE...`: podman's rules. A name removes that name, and the image with its last name; an id
  * removes the image, which needs -f when it has several names. Blobs and layers no other image uses go with it.
- * TODO(lifecycle): refuse while a container uses the image (there are no stored containers yet). */
+ * An image a running container uses is refused (its layers are the container's overlay), with -f too: burrow cannot
+ * stop a foreground container for you. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "image/container.h"
 #include "image/reference.h"
 #include "image/store.h"
 #include "util/cleanup.h"
@@ -43,7 +45,10 @@ static int remove_one(image_store *store, const char *reference, bool force, bur
         if (store_resolve(store, reference, &rec, err) < 0)
                 return -1;
         name = matched_name(&rec, reference);
-        if (name && rec.names.len > 1) {
+        if (!(name && rec.names.len > 1) && image_in_use(store, rec.id)) {
+                r = error_make(err, 0, "image %s: in use by a running container", reference);
+                (void)force;
+        } else if (name && rec.names.len > 1) {
                 r = store_untag(store, rec.id, name, err);
                 if (r == 0)
                         printf("Untagged: %s\n", name);

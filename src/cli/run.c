@@ -7,6 +7,7 @@
 
 #include "cli/cli.h"
 #include "fs/fs.h"
+#include "image/container.h"
 #include "launch/launch.h"
 #include "spec/parse.h"
 #include "spec/spec.h"
@@ -36,6 +37,7 @@ enum {
         OPT_PRIVILEGED,
         OPT_SECURITY_OPT,
         OPT_ULIMIT,
+        OPT_ENTRYPOINT,
 };
 
 static const struct option run_options[] = {
@@ -63,6 +65,7 @@ static const struct option run_options[] = {
     {"privileged", optional_argument, NULL, OPT_PRIVILEGED},
     {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
     {"ulimit", required_argument, NULL, OPT_ULIMIT},
+    {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -70,12 +73,14 @@ static const struct option run_options[] = {
 static void run_usage(void)
 {
         printf(
-            "Usage: burrow run [OPTIONS] --rootfs DIR [--] COMMAND [ARG...]\n"
+            "Usage: burrow run [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
+            "       burrow run [OPTIONS] --rootfs DIR [--] COMMAND [ARG...]\n"
             "\n"
             "Run COMMAND in a new rootless container and exit with its status.\n"
             "\n"
             "Options:\n"
-            "      --rootfs DIR              root filesystem directory\n"
+            "      --rootfs DIR              root filesystem directory (instead of an image)\n"
+            "      --entrypoint CMD          replace the image's entrypoint (\"\" clears it)\n"
             "      --read-only[=BOOL]        mount the root filesystem read-only (/tmp, /var/tmp, /run stay tmpfs)\n"
             "  -v, --volume SRC:DST[:OPTS]   bind-mount a host path (ro, rw, z, Z, nosuid, nodev, noexec, bind,\n"
             "                                rbind, private, rprivate, slave, rslave, shared, rshared, ...)\n"
@@ -336,6 +341,8 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
                 return parse_bool_option("privileged", arg, &spec->privileged, err);
         case OPT_SECURITY_OPT:
                 return parse_security_opt(spec, arg, err);
+        case OPT_ENTRYPOINT:
+                return replace_string(&spec->entrypoint, arg);
         case OPT_ULIMIT:
                 return add_ulimit(spec, arg, err);
         }
@@ -374,9 +381,32 @@ static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, burro
         return 0;
 }
 
+/* `burrow run IMAGE [COMMAND...]`: the first argument names the image; its config and layers make the spec's root. */
+static int prepare_image(struct burrow_spec *spec, struct image_container *ret, burrow_error **err)
+{
+        struct image_overrides o = {.entrypoint_set = spec->entrypoint != NULL, .entrypoint = spec->entrypoint};
+        image_store *store = NULL;
+        int r;
+
+        if (spec->args.len == 0)
+                return error_make(err, 0, "run: no image given (see 'burrow run --help')");
+        spec->image = xstrdup(spec->args.items[0]);
+        free(spec->args.items[0]);
+        memmove(spec->args.items, spec->args.items + 1, spec->args.len * sizeof(char *));
+        spec->args.len--;
+        /* Exclusively, briefly: no other burrow collects or creates container directories meanwhile. */
+        if (cli_open_store(true, &store, err) < 0)
+                return -1;
+        image_containers_collect(store);
+        r = image_container_prepare(store, spec->image, spec->id, &o, spec, ret, err);
+        store_close(store);
+        return r;
+}
+
 int cli_run(int argc, char **argv)
 {
         struct burrow_spec spec;
+        struct image_container container = {.lock_fd = -1};
         _cleanup_error_ burrow_error *err = NULL;
         int r, code = EXIT_BURROW_FAILURE;
 
@@ -391,11 +421,14 @@ int cli_run(int argc, char **argv)
                 code = 0;
                 goto out;
         }
+        if (r == 0 && spec.rootfs == NULL)
+                r = prepare_image(&spec, &container, &err);
         if (r < 0 || spec_validate(&spec, &err) < 0 || launch_run(&spec, &code, &err) < 0) {
                 error_print(err);
                 code = EXIT_BURROW_FAILURE;
         }
 out:
+        image_container_remove(&container);
         spec_clear(&spec);
         return code;
 }

@@ -173,6 +173,33 @@ static int do_pivot_root(int rootfd, burrow_error **err)
         return 0;
 }
 
+/* The image's layers under a writable upper layer, with the kernel's overlay: since Linux 5.11 a user namespace may
+ * mount it, with "userxattr" (trusted.* xattrs are out of reach there; the layers' whiteouts and opaque markers were
+ * written for that mode when they were extracted). Done with the caller's credentials, which own the store. */
+static int mount_overlay(const struct burrow_spec *spec, burrow_error **err)
+{
+        _cleanup_free_ char *lower = NULL, *data = NULL;
+        size_t len = 0;
+
+        for (size_t i = 0; i < spec->overlay_lower.len; i++)
+                len += strlen(spec->overlay_lower.items[i]) + 1;
+        lower = xcalloc(1, len + 1);
+        for (size_t i = 0; i < spec->overlay_lower.len; i++) {
+                if (i > 0)
+                        strcat(lower, ":");
+                strcat(lower, spec->overlay_lower.items[i]);
+        }
+        data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lower, spec->overlay_upper,
+                         spec->overlay_work);
+        /* mount(2) takes one page of options. */
+        if (strlen(data) >= 4096)
+                return error_make(err, E2BIG, "overlay: %zu layers make the mount options longer than a page",
+                                  spec->overlay_lower.len);
+        if (mount("overlay", spec->rootfs, "overlay", 0, data) < 0)
+                return error_make(err, errno, "mount the image's layers (kernel overlay in a user namespace)");
+        return 0;
+}
+
 void fs_host_paths_clear(struct fs_host_paths *paths)
 {
         cleanup_closep(&paths->rootfd);
@@ -194,6 +221,8 @@ int fs_open_host_paths(const struct burrow_spec *spec, struct fs_host_paths *ret
                 error_make(err, errno, "make / private");
                 goto fail;
         }
+        if (spec->overlay_lower.len > 0 && mount_overlay(spec, err) < 0)
+                goto fail;
         /* pivot_root needs the new root to be a mount point. */
         if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {
                 error_make(err, errno, "bind the root filesystem %s", spec->rootfs);

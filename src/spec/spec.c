@@ -47,6 +47,11 @@ void spec_clear(struct burrow_spec *spec)
 {
         free(spec->id);
         free(spec->rootfs);
+        strv_clear(&spec->overlay_lower);
+        free(spec->overlay_upper);
+        free(spec->overlay_work);
+        free(spec->image);
+        free(spec->entrypoint);
         strv_clear(&spec->args);
         strv_clear(&spec->env);
         free(spec->cwd);
@@ -122,6 +127,8 @@ int spec_validate(struct burrow_spec *spec, burrow_error **err)
 {
         if (spec->args.len == 0 || spec->args.items[0][0] == '\0')
                 return error_make(err, 0, "run: no command given (see 'burrow run --help')");
+        if (spec->entrypoint && spec->image == NULL)
+                return error_make(err, 0, "--entrypoint: only for images (with --rootfs, give the command itself)");
         if (validate_rootfs(spec, err) < 0)
                 return -1;
         if (spec->cwd) {

@@ -51,6 +51,13 @@ struct burrow_spec {
         char *id;     /* 64 hex characters */
         char *rootfs; /* absolute path of the root directory */
         bool readonly_rootfs;
+        /* From an image: the container side mounts an overlay of these read-only layers (topmost first) with a
+         * writable upper/work pair on `rootfs` before anything else (kernel overlay in the user namespace). */
+        strv overlay_lower;
+        char *overlay_upper;
+        char *overlay_work;
+        char *image;            /* IMAGE of `burrow run IMAGE`, as given; NULL with --rootfs */
+        char *entrypoint;       /* --entrypoint ("" clears the image's); NULL when not given */
 
         strv args; /* the command */
         strv env;  /* "KEY=VALUE", a later entry for a key replaces an earlier one */
