@@ -38,6 +38,7 @@ enum {
         OPT_SECURITY_OPT,
         OPT_ULIMIT,
         OPT_ENTRYPOINT,
+        OPT_STORAGE_DRIVER,
 };
 
 static const struct option run_options[] = {
@@ -66,6 +67,7 @@ static const struct option run_options[] = {
     {"security-opt", required_argument, NULL, OPT_SECURITY_OPT},
     {"ulimit", required_argument, NULL, OPT_ULIMIT},
     {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
+    {"storage-driver", required_argument, NULL, OPT_STORAGE_DRIVER},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -81,6 +83,7 @@ static void run_usage(void)
             "Options:\n"
             "      --rootfs DIR              root filesystem directory (instead of an image)\n"
             "      --entrypoint CMD          replace the image's entrypoint (\"\" clears it)\n"
+            "      --storage-driver DRIVER   auto (default), overlay (the kernel's) or fuse-overlayfs\n"
             "      --read-only[=BOOL]        mount the root filesystem read-only (/tmp, /var/tmp, /run stay tmpfs)\n"
             "  -v, --volume SRC:DST[:OPTS]   bind-mount a host path (ro, rw, z, Z, nosuid, nodev, noexec, bind,\n"
             "                                rbind, private, rprivate, slave, rslave, shared, rshared, ...)\n"
@@ -343,6 +346,17 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
                 return parse_security_opt(spec, arg, err);
         case OPT_ENTRYPOINT:
                 return replace_string(&spec->entrypoint, arg);
+        case OPT_STORAGE_DRIVER:
+                if (strcmp(arg, "auto") == 0)
+                        spec->storage_driver = SPEC_STORAGE_AUTO;
+                else if (strcmp(arg, "overlay") == 0)
+                        spec->storage_driver = SPEC_STORAGE_OVERLAY;
+                else if (strcmp(arg, "fuse-overlayfs") == 0)
+                        spec->storage_driver = SPEC_STORAGE_FUSE_OVERLAYFS;
+                else
+                        return error_make(
+                            err, 0, "invalid --storage-driver \"%s\": expected auto, overlay or fuse-overlayfs", arg);
+                return 0;
         case OPT_ULIMIT:
                 return add_ulimit(spec, arg, err);
         }

@@ -52,9 +52,22 @@ struct fs_host_paths {
         size_t n;
 };
 
-/* rootfs.c: private propagation, the rootfs bind mount, and a detached clone of every bind source, done with the
- * caller's credentials. */
-int fs_open_host_paths(const struct burrow_spec *spec, struct fs_host_paths *ret, burrow_error **err);
+/* How an image's layers get mounted with fuse-overlayfs. Its daemon must run outside the container's pid namespace
+ * and in a mount namespace of its own (the container's pivot_root would detach the daemon's view of the layers), so
+ * the container side asks its supervisor, which returns the mount as a detached tree (open_tree) to attach. */
+struct fs_fuse_mounter {
+        bool available; /* fuse-overlayfs is installed */
+        int (*mount)(void *arg, int *ret_tree, burrow_error **err);
+        void *arg;
+};
+
+/* rootfs.c: private propagation, the image's overlay (if any), the rootfs bind mount, and a detached clone of every
+ * bind source, done with the caller's credentials. */
+int fs_open_host_paths(const struct burrow_spec *spec, const struct fs_fuse_mounter *fuse, struct fs_host_paths *ret,
+                       burrow_error **err);
+
+/* rootfs.c: the overlay options for the spec's layers ("lowerdir=...,upperdir=...,workdir=..."). */
+char *fs_overlay_options(const struct burrow_spec *spec);
 void fs_host_paths_clear(struct fs_host_paths *paths);
 
 /* rootfs.c: the rest, as root of the namespace: /proc, /dev, /sys, user mounts, masks, read-only paths, read-only

@@ -173,12 +173,9 @@ static int do_pivot_root(int rootfd, burrow_error **err)
         return 0;
 }
 
-/* The image's layers under a writable upper layer, with the kernel's overlay: since Linux 5.11 a user namespace may
- * mount it, with "userxattr" (trusted.* xattrs are out of reach there; the layers' whiteouts and opaque markers were
- * written for that mode when they were extracted). Done with the caller's credentials, which own the store. */
-static int mount_overlay(const struct burrow_spec *spec, burrow_error **err)
+char *fs_overlay_options(const struct burrow_spec *spec)
 {
-        _cleanup_free_ char *lower = NULL, *data = NULL;
+        _cleanup_free_ char *lower = NULL;
         size_t len = 0;
 
         for (size_t i = 0; i < spec->overlay_lower.len; i++)
@@ -189,15 +186,49 @@ static int mount_overlay(const struct burrow_spec *spec, burrow_error **err)
                         strcat(lower, ":");
                 strcat(lower, spec->overlay_lower.items[i]);
         }
-        data = xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,userxattr", lower, spec->overlay_upper,
-                         spec->overlay_work);
+        return xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, spec->overlay_upper, spec->overlay_work);
+}
+
+static int attach_fuse_tree(const struct burrow_spec *spec, const struct fs_fuse_mounter *fuse, burrow_error **err)
+{
+        _cleanup_close_ int tree = -1;
+
+        if (fuse == NULL || !fuse->available)
+                return error_make(err, ENOENT, "fuse-overlayfs is not installed");
+        if (fuse->mount(fuse->arg, &tree, err) < 0)
+                return -1;
+        if (move_mount(tree, "", AT_FDCWD, spec->rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                return error_make(err, errno, "attach the fuse-overlayfs mount on %s", spec->rootfs);
+        return 0;
+}
+
+/* The image's layers under a writable upper layer. The kernel's overlay may be mounted in a user namespace since Linux
+ * 5.11, with "userxattr" (trusted.* xattrs are out of reach there; the layers' whiteouts and opaque markers were
+ * written for that mode, and fuse-overlayfs reads the same ones). Done with the caller's credentials, which own the
+ * store. auto falls back to fuse-overlayfs when the kernel refuses: a refused mount costs microseconds, so there is
+ * nothing worth caching. */
+static int mount_overlay(const struct burrow_spec *spec, const struct fs_fuse_mounter *fuse, burrow_error **err)
+{
+        _cleanup_free_ char *opts = fs_overlay_options(spec);
+        _cleanup_free_ char *data = xasprintf("%s,userxattr", opts);
+        int e;
+
+        if (spec->storage_driver == SPEC_STORAGE_FUSE_OVERLAYFS)
+                return attach_fuse_tree(spec, fuse, err);
         /* mount(2) takes one page of options. */
         if (strlen(data) >= 4096)
                 return error_make(err, E2BIG, "overlay: %zu layers make the mount options longer than a page",
                                   spec->overlay_lower.len);
-        if (mount("overlay", spec->rootfs, "overlay", 0, data) < 0)
-                return error_make(err, errno, "mount the image's layers (kernel overlay in a user namespace)");
-        return 0;
+        if (mount("overlay", spec->rootfs, "overlay", 0, data) == 0)
+                return 0;
+        e = errno;
+        if (spec->storage_driver == SPEC_STORAGE_OVERLAY || !(e == EPERM || e == EINVAL || e == ENODEV || e == EACCES))
+                return error_make(err, e, "mount the image's layers (kernel overlay in a user namespace)");
+        if (fuse == NULL || !fuse->available)
+                return error_make(err, e,
+                                  "mount the image's layers: the kernel's overlay refused and fuse-overlayfs is not "
+                                  "installed; kernel overlay");
+        return attach_fuse_tree(spec, fuse, err);
 }
 
 void fs_host_paths_clear(struct fs_host_paths *paths)
@@ -209,7 +240,8 @@ void fs_host_paths_clear(struct fs_host_paths *paths)
         *paths = (struct fs_host_paths){.rootfd = -1};
 }
 
-int fs_open_host_paths(const struct burrow_spec *spec, struct fs_host_paths *ret, burrow_error **err)
+int fs_open_host_paths(const struct burrow_spec *spec, const struct fs_fuse_mounter *fuse, struct fs_host_paths *ret,
+                       burrow_error **err)
 {
         struct fs_host_paths p = {.rootfd = -1, .volume_trees = xcalloc(spec->n_mounts, sizeof(int)), .n = 0};
 
@@ -221,7 +253,7 @@ int fs_open_host_paths(const struct burrow_spec *spec, struct fs_host_paths *ret
                 error_make(err, errno, "make / private");
                 goto fail;
         }
-        if (spec->overlay_lower.len > 0 && mount_overlay(spec, err) < 0)
+        if (spec->overlay_lower.len > 0 && mount_overlay(spec, fuse, err) < 0)
                 goto fail;
         /* pivot_root needs the new root to be a mount point. */
         if (mount(spec->rootfs, spec->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0) {

@@ -84,6 +84,20 @@ static void allow_ping(const struct launch_plan *plan)
         file_write_string("/proc/sys/net/ipv4/ping_group_range", range, NULL);
 }
 
+/* fs/ asks for the fuse-overlayfs mount through this (see struct fs_fuse_mounter). */
+static int request_fuse_mount(void *arg, int *ret_tree, burrow_error **err)
+{
+        int sock = *(int *)arg;
+
+        if (sync_send(sock, SYNC_FUSE_MOUNT, 0, NULL, -1, err) < 0)
+                return -1;
+        if (sync_expect(sock, SYNC_FUSE_MOUNTED, ret_tree, err) < 0)
+                return -1;
+        if (*ret_tree < 0)
+                return error_make(err, EPROTO, "sync: no mount came with the fuse-overlayfs answer");
+        return 0;
+}
+
 /* Opens a pty pair from the container's own devpts (so that `tty` names /dev/pts/N inside) and hands the master to
  * the parent, which owns the caller's terminal. */
 static int setup_tty(int sock, int *ret_slave, burrow_error **err)
@@ -218,6 +232,7 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
         _cleanup_strv_ strv env = {0};
         struct user_resolved user = {0};
         struct fs_host_paths host_paths = {.rootfd = -1};
+        struct fs_fuse_mounter fuse;
         burrow_error *err = NULL;
         _cleanup_free_ char *hostname = NULL;
         int tty_slave = -1;
@@ -239,7 +254,9 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 error_make(&err, errno, "prctl PR_SET_DUMPABLE");
                 fail(sock, err);
         }
-        if (fs_open_host_paths(spec, &host_paths, &err) < 0)
+        fuse = (struct fs_fuse_mounter){
+            .available = plan->fuse_overlayfs != NULL, .mount = request_fuse_mount, .arg = &sock};
+        if (fs_open_host_paths(spec, &fuse, &host_paths, &err) < 0)
                 fail(sock, err);
         if (plan->root_mapped && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
                 error_make(&err, errno, "become root in the user namespace");

@@ -9,6 +9,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -39,6 +40,8 @@ struct clone_args_v0 {
 
 static void plan_clear(struct launch_plan *plan)
 {
+        free(plan->fuse_overlayfs);
+        plan->fuse_overlayfs = NULL;
         idmap_clear(&plan->uidmap);
         idmap_clear(&plan->gidmap);
         seccomp_program_clear(&plan->seccomp);
@@ -95,6 +98,22 @@ static int build_map(const struct burrow_spec *spec, uint32_t caller, const stru
         return 0;
 }
 
+/* The absolute path of an executable in $PATH (or the usual system directories), or NULL. */
+static char *find_in_path(const char *name)
+{
+        const char *path = getenv("PATH");
+        _cleanup_free_ char *copy = xstrdup(path && path[0] ? path : "/usr/local/bin:/usr/bin:/bin");
+        char *save = NULL;
+
+        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+                char *full = xasprintf("%s/%s", dir, name);
+                if (dir[0] == '/' && access(full, X_OK) == 0)
+                        return full;
+                free(full);
+        }
+        return NULL;
+}
+
 static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
 {
         struct idmap_subids subuids = {0}, subgids = {0};
@@ -123,6 +142,8 @@ static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan
                 goto out;
         if (prepare_seccomp(spec, plan, err) < 0)
                 goto out;
+        if (spec->overlay_lower.len > 0 && spec->storage_driver != SPEC_STORAGE_OVERLAY)
+                plan->fuse_overlayfs = find_in_path("fuse-overlayfs");
         plan->fs.own_netns = spec->network == SPEC_NETWORK_NONE;
         plan->fs.sysfs_writable = spec->privileged;
         plan->fs.gid5_mapped = idmap_to_host(&plan->gidmap, 5, &h);
@@ -171,7 +192,30 @@ struct run_state {
         bool exited;
         int status;
         struct tty_caller tty;
+        const char *fuse_overlayfs; /* the plan's */
+        int userns_fd;              /* C's user namespace, opened while C is still dumpable (setns needs that) */
+        pid_t fuse_pid;             /* the fuse-overlayfs daemon, our child */
 };
+
+/* After the container: ask the fuse-overlayfs daemon to unmount and leave, then make sure. Nothing may outlive
+ * `burrow run`. */
+static void stop_fuse_daemon(struct run_state *st)
+{
+        if (st->fuse_pid <= 0)
+                return;
+        kill(st->fuse_pid, SIGTERM);
+        for (int i = 0; i < 200; i++) {
+                if (waitpid(st->fuse_pid, NULL, WNOHANG) == st->fuse_pid) {
+                        st->fuse_pid = -1;
+                        return;
+                }
+                usleep(10000);
+        }
+        kill(st->fuse_pid, SIGKILL);
+        while (waitpid(st->fuse_pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        st->fuse_pid = -1;
+}
 
 static void run_state_clear(struct run_state *st)
 {
@@ -187,6 +231,8 @@ static void run_state_clear(struct run_state *st)
         cleanup_closep(&st->sigfd);
         cleanup_closep(&st->pidfd);
         cleanup_closep(&st->master);
+        cleanup_closep(&st->userns_fd);
+        stop_fuse_daemon(st);
 }
 
 static void forward_signal(struct run_state *st, const struct signalfd_siginfo *si, bool tty)
@@ -204,7 +250,143 @@ static void forward_signal(struct run_state *st, const struct signalfd_siginfo *
         syscall(SYS_pidfd_send_signal, st->pidfd, sig, NULL, 0);
 }
 
-static int handle_sync_message(struct run_state *st, bool *started, burrow_error **err)
+/* mountinfo's escaping of a path (space, tab, newline, backslash as octal). */
+static char *mountinfo_escape(const char *path)
+{
+        char *out = xmalloc(strlen(path) * 4 + 1), *o = out;
+
+        for (const char *p = path; *p; p++) {
+                if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\\')
+                        o += sprintf(o, "\\%03o", (unsigned char)*p);
+                else
+                        *o++ = *p;
+        }
+        *o = '\0';
+        return out;
+}
+
+static bool fuse_mounted(pid_t pid, const char *escaped_target)
+{
+        _cleanup_free_ char *path = xasprintf("/proc/%d/mountinfo", pid), *info = NULL;
+        _cleanup_free_ char *needle = xasprintf(" %s ", escaped_target);
+
+        if (file_read_all(path, 1 << 20, &info, NULL, NULL) < 0)
+                return false;
+        for (char *line = info; line && *line;) {
+                char *next = strchr(line, '\n');
+                if (next)
+                        *next++ = '\0';
+                if (strstr(line, needle) && strstr(line, " - fuse.fuse-overlayfs "))
+                        return true;
+                line = next;
+        }
+        return false;
+}
+
+/* Clones the daemon's mount as a detached tree from inside its namespaces (open_tree only clones mounts of the
+ * caller's own mount namespace) and hands it back over a socketpair. */
+static int clone_fuse_mount(struct run_state *st, const char *target, int *ret_tree, burrow_error **err)
+{
+        _cleanup_free_ char *nspath = xasprintf("/proc/%d/ns/mnt", st->fuse_pid);
+        _cleanup_close_ int mntns = open(nspath, O_RDONLY | O_CLOEXEC);
+        int pair[2], status, r;
+        pid_t pid;
+
+        if (mntns < 0)
+                return error_make(err, errno, "open %s", nspath);
+        if (sync_pair(pair, err) < 0)
+                return -1;
+        pid = fork();
+        if (pid < 0) {
+                close(pair[0]);
+                close(pair[1]);
+                return error_make(err, errno, "fork");
+        }
+        if (pid == 0) {
+                int tree;
+                if (setns(st->userns_fd, CLONE_NEWUSER) < 0 || setns(mntns, CLONE_NEWNS) < 0)
+                        _exit(1);
+                tree = open_tree(AT_FDCWD, target, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                if (tree < 0)
+                        _exit(2);
+                _exit(sync_send(pair[1], SYNC_FUSE_MOUNTED, 0, NULL, tree, NULL) < 0 ? 3 : 0);
+        }
+        close(pair[1]);
+        r = sync_expect(pair[0], SYNC_FUSE_MOUNTED, ret_tree, err);
+        close(pair[0]);
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (r < 0 || *ret_tree < 0)
+                return error_make(err, 0, "take the fuse-overlayfs mount (helper status %d)", status);
+        return 0;
+}
+
+/* Runs fuse-overlayfs in the container's user namespace but in a mount namespace of its own (the container's
+ * pivot_root detaches the old root, and the daemon would lose its view of the layers with it) and in our pid namespace
+ * (the design's rule: it outlives the workload, and nothing in the container can signal it). Waits for its mount,
+ * clones it as a detached tree and sends that to the container side, which attaches it. */
+static int run_fuse_overlayfs(struct run_state *st, const struct burrow_spec *spec, burrow_error **err)
+{
+        _cleanup_free_ char *opts = fs_overlay_options(spec), *escaped = mountinfo_escape(spec->rootfs);
+        _cleanup_close_ int errfd = -1, tree = -1;
+        int errpipe[2], status;
+        char msg[512];
+        ssize_t n;
+
+        if (st->fuse_overlayfs == NULL || st->userns_fd < 0)
+                return error_make(err, ENOENT, "fuse-overlayfs is not installed");
+        if (st->fuse_pid > 0)
+                return error_make(err, EPROTO, "sync: a second fuse-overlayfs mount was asked for");
+        if (pipe2(errpipe, O_CLOEXEC | O_NONBLOCK) < 0)
+                return error_make(err, errno, "pipe");
+        st->fuse_pid = fork();
+        if (st->fuse_pid < 0) {
+                close(errpipe[0]);
+                close(errpipe[1]);
+                return error_make(err, errno, "fork");
+        }
+        if (st->fuse_pid == 0) {
+                sigset_t none;
+                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+
+                sigemptyset(&none);
+                sigprocmask(SIG_SETMASK, &none, NULL);
+                signal(SIGPIPE, SIG_DFL);
+                /* Not a process of the container: it must not die with the terminal's ^C either. */
+                setpgid(0, 0);
+                if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
+                    dup2(errpipe[1], STDERR_FILENO) < 0)
+                        _exit(126);
+                if (setns(st->userns_fd, CLONE_NEWUSER) < 0 || unshare(CLONE_NEWNS) < 0 ||
+                    mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0) {
+                        dprintf(STDERR_FILENO, "enter the container's user namespace: %s\n", strerror(errno));
+                        _exit(126);
+                }
+                execl(st->fuse_overlayfs, "fuse-overlayfs", "-f", "-o", opts, spec->rootfs, (char *)NULL);
+                dprintf(STDERR_FILENO, "exec %s: %s\n", st->fuse_overlayfs, strerror(errno));
+                _exit(127);
+        }
+        close(errpipe[1]);
+        errfd = errpipe[0];
+        for (int i = 0; i < 2500 && !fuse_mounted(st->fuse_pid, escaped); i++) {
+                if (waitpid(st->fuse_pid, &status, WNOHANG) == st->fuse_pid) {
+                        st->fuse_pid = -1;
+                        n = read(errfd, msg, sizeof(msg) - 1);
+                        msg[n > 0 ? n : 0] = '\0';
+                        msg[strcspn(msg, "\n")] = '\0';
+                        return error_make(err, 0, "mount the image's layers with fuse-overlayfs: %s",
+                                          msg[0] ? msg : "it exited without a message");
+                }
+                usleep(2000);
+        }
+        if (!fuse_mounted(st->fuse_pid, escaped))
+                return error_make(err, ETIMEDOUT, "mount the image's layers with fuse-overlayfs");
+        if (clone_fuse_mount(st, spec->rootfs, &tree, err) < 0)
+                return -1;
+        return sync_send(st->sock, SYNC_FUSE_MOUNTED, 0, NULL, tree, err);
+}
+
+static int handle_sync_message(struct run_state *st, const struct burrow_spec *spec, bool *started, burrow_error **err)
 {
         struct sync_msg msg;
         int fd = -1, r;
@@ -227,6 +409,10 @@ static int handle_sync_message(struct run_state *st, bool *started, burrow_error
         case SYNC_EXEC:
                 *started = true;
                 break;
+        case SYNC_FUSE_MOUNT:
+                if (fd >= 0)
+                        close(fd);
+                return run_fuse_overlayfs(st, spec, err) < 0 ? -1 : 1;
         case SYNC_EXEC_FAILED: {
                 /* The workload exits 126/127 by itself; the reason is printed here, once. */
                 burrow_error *e = NULL;
@@ -282,7 +468,7 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                         return error_make(err, errno, "poll");
                 }
                 if (i_sock >= 0 && pfd[i_sock].revents) {
-                        int r = handle_sync_message(st, &started, err);
+                        int r = handle_sync_message(st, spec, &started, err);
                         if (r < 0)
                                 return -1;
                         if (r == 0) {
@@ -320,7 +506,7 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                         if (!started && st->sock >= 0) {
                                 /* An error sent just before the exit is still queued: report it, not the status. */
                                 int r;
-                                while ((r = handle_sync_message(st, &started, err)) > 0)
+                                while ((r = handle_sync_message(st, spec, &started, err)) > 0)
                                         ;
                                 if (r < 0)
                                         return -1;
@@ -337,7 +523,7 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
 int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error **err)
 {
         struct launch_plan plan = {0};
-        struct run_state st = {.sock = -1, .sigfd = -1, .pidfd = -1, .master = -1};
+        struct run_state st = {.sock = -1, .sigfd = -1, .pidfd = -1, .master = -1, .userns_fd = -1, .fuse_pid = -1};
         struct clone_args_v0 args = {0};
         sigset_t fwd, saved_mask;
         int pidfd = -1, socks[2] = {-1, -1};
@@ -375,6 +561,11 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
                 launch_child(spec, &plan, socks[1]);
         }
         st.pid = (pid_t)pid;
+        st.fuse_overlayfs = plan.fuse_overlayfs;
+        if (plan.fuse_overlayfs) {
+                _cleanup_free_ char *path = xasprintf("/proc/%ld/ns/user", pid);
+                st.userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+        }
         st.pidfd = pidfd;
         st.sock = socks[0];
         close(socks[1]);

@@ -14,6 +14,8 @@ enum sync_type {
         SYNC_TTY_READY,        /* P -> C: the window size is set; C may start the workload */
         SYNC_ERROR,            /* C -> P: setup failed; text = the error, errnum = its errno. P exits 125 */
         SYNC_EXEC,             /* C -> P: the workload is about to exec; setup is over */
+        SYNC_FUSE_MOUNT,       /* C -> P: mount the image's layers with fuse-overlayfs, please */
+        SYNC_FUSE_MOUNTED,     /* P -> C: the mount, as a detached tree (fd attached); on failure P kills C */
         SYNC_EXEC_FAILED,      /* C -> P: exec of the command failed; errnum decides 126 or 127 */
 };
 

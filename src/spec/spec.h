@@ -20,6 +20,12 @@ enum spec_userns {
         SPEC_USERNS_KEEP_ID, /* caller's ids keep their value */
 };
 
+enum spec_storage_driver {
+        SPEC_STORAGE_AUTO,           /* the kernel's overlay, else fuse-overlayfs */
+        SPEC_STORAGE_OVERLAY,        /* the kernel's overlay in the user namespace (Linux 5.11+) */
+        SPEC_STORAGE_FUSE_OVERLAYFS, /* fuse-overlayfs, run by the supervisor outside the container's pid namespace */
+};
+
 enum spec_mount_type {
         SPEC_MOUNT_BIND,
         SPEC_MOUNT_TMPFS,
@@ -56,8 +62,9 @@ struct burrow_spec {
         strv overlay_lower;
         char *overlay_upper;
         char *overlay_work;
-        char *image;            /* IMAGE of `burrow run IMAGE`, as given; NULL with --rootfs */
-        char *entrypoint;       /* --entrypoint ("" clears the image's); NULL when not given */
+        enum spec_storage_driver storage_driver;
+        char *image;      /* IMAGE of `burrow run IMAGE`, as given; NULL with --rootfs */
+        char *entrypoint; /* --entrypoint ("" clears the image's); NULL when not given */
 
         strv args; /* the command */
         strv env;  /* "KEY=VALUE", a later entry for a key replaces an earlier one */

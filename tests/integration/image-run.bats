@@ -134,3 +134,37 @@ image_start_background() {
 	burrow_run --entrypoint /bin/sh true
 	assert_burrow_error "only for images"
 }
+
+# --storage-driver fuse-overlayfs: the daemon runs outside the container's pid namespace, in a mount namespace of its
+# own, and is gone with the container.
+@test "fuse-overlayfs: the root is a fuse-overlayfs mount with the image's files, whiteouts applied, writes private" {
+	require_cmd fuse-overlayfs
+	run --separate-stderr "$BURROW" run --storage-driver fuse-overlayfs test sh -c '
+		awk "\$2 == \"/\" {print \$3}" /proc/mounts; cat /etc/top; ls /etc/motd 2>/dev/null || echo no-motd; ls /data
+		echo x >/etc/top; cat /etc/top'
+	assert_ok "$(printf 'fuse.fuse-overlayfs\nfrom the top layer\nno-motd\nnew\nx')"
+	run --separate-stderr "$BURROW" run --storage-driver fuse-overlayfs test cat /etc/top
+	assert_ok "from the top layer"
+}
+
+@test "fuse-overlayfs: the daemon is not visible inside the container" {
+	require_cmd fuse-overlayfs
+	run --separate-stderr "$BURROW" run --storage-driver fuse-overlayfs test sh -c 'cat /proc/[0-9]*/comm'
+	assert_status 0
+	[[ "$output" != *fuse-overlayfs* ]] || { _show; false; }
+}
+
+@test "fuse-overlayfs: no daemon and no container directory remain after the workload is killed with SIGKILL" {
+	require_cmd fuse-overlayfs
+	run --separate-stderr "$BURROW" run --storage-driver fuse-overlayfs test sh -c 'kill -KILL $$'
+	assert_status 137
+	! pgrep -u "$(id -u)" -f "fuse-overlayfs .*$BURROW_ROOT" || { pgrep -a -f fuse-overlayfs; false; }
+	[ -z "$(ls -A "$BURROW_ROOT/containers")" ] || { ls -la "$BURROW_ROOT/containers"; false; }
+	grep -q fuse-overlayfs /proc/self/mountinfo && { grep fuse /proc/self/mountinfo; false; } || true
+}
+
+@test "--storage-driver with an unknown name fails with one line" {
+	run --separate-stderr "$BURROW" run --storage-driver vfs test true
+	assert_burrow_error
+	[[ "$stderr" == *"expected auto, overlay or fuse-overlayfs"* ]] || { _show; false; }
+}
