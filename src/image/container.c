@@ -11,6 +11,7 @@
 
 #include "image/extract.h"
 #include "image/manifest.h"
+#include "image/unpack.h"
 #include "spec/parse.h"
 #include "util/cleanup.h"
 #include "util/fileutil.h"
@@ -159,11 +160,26 @@ out:
         return r;
 }
 
+/* Most writable layers hold only files the caller may remove (the container's root is the caller): try that first,
+ * it costs no namespace and no newuidmap. */
+static bool remove_as_caller(const char *dir)
+{
+        _cleanup_close_ int fd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        burrow_error *err = NULL;
+
+        if (fd < 0 || unpack_remove_contents(fd, &err) < 0) {
+                error_free(&err);
+                return false;
+        }
+        return rmdir(dir) == 0;
+}
+
 static void container_remove(struct image_container *c, bool quiet)
 {
-        if (c->dir) {
+        if (c->dir && !remove_as_caller(c->dir)) {
                 burrow_error *err = NULL;
-                /* The upper layer holds files of the container's users, i.e. subordinate ids. */
+                /* What is left belongs to the container's other users, i.e. subordinate ids: remove it from inside a
+                 * namespace with the same mapping. */
                 if (image_remove_layer_dir(c->dir, &err) < 0) {
                         if (!quiet)
                                 fprintf(stderr, "burrow: warning: remove %s: %s\n", c->dir, err->msg);

@@ -201,17 +201,16 @@ struct run_state {
  * `burrow run`. */
 static void stop_fuse_daemon(struct run_state *st)
 {
+        _cleanup_close_ int pidfd = -1;
+        struct pollfd pfd;
+
         if (st->fuse_pid <= 0)
                 return;
+        pidfd = (int)syscall(SYS_pidfd_open, st->fuse_pid, 0);
         kill(st->fuse_pid, SIGTERM);
-        for (int i = 0; i < 200; i++) {
-                if (waitpid(st->fuse_pid, NULL, WNOHANG) == st->fuse_pid) {
-                        st->fuse_pid = -1;
-                        return;
-                }
-                usleep(10000);
-        }
-        kill(st->fuse_pid, SIGKILL);
+        pfd = (struct pollfd){.fd = pidfd, .events = POLLIN};
+        if (pidfd < 0 || poll(&pfd, 1, 2000) <= 0)
+                kill(st->fuse_pid, SIGKILL);
         while (waitpid(st->fuse_pid, NULL, 0) < 0 && errno == EINTR)
                 ;
         st->fuse_pid = -1;
@@ -368,7 +367,7 @@ static int run_fuse_overlayfs(struct run_state *st, const struct burrow_spec *sp
         }
         close(errpipe[1]);
         errfd = errpipe[0];
-        for (int i = 0; i < 2500 && !fuse_mounted(st->fuse_pid, escaped); i++) {
+        for (int i = 0; i < 10000 && !fuse_mounted(st->fuse_pid, escaped); i++) {
                 if (waitpid(st->fuse_pid, &status, WNOHANG) == st->fuse_pid) {
                         st->fuse_pid = -1;
                         n = read(errfd, msg, sizeof(msg) - 1);
@@ -377,7 +376,7 @@ static int run_fuse_overlayfs(struct run_state *st, const struct burrow_spec *sp
                         return error_make(err, 0, "mount the image's layers with fuse-overlayfs: %s",
                                           msg[0] ? msg : "it exited without a message");
                 }
-                usleep(2000);
+                usleep(500);
         }
         if (!fuse_mounted(st->fuse_pid, escaped))
                 return error_make(err, ETIMEDOUT, "mount the image's layers with fuse-overlayfs");
