@@ -17,22 +17,8 @@
 #include "idmap/subid.h"
 #include "idmap/write.h"
 #include "util/cleanup.h"
+#include "util/process.h"
 #include "util/fileutil.h"
-
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
-
-struct clone_args_v0 {
-        uint64_t flags;
-        uint64_t pidfd;
-        uint64_t child_tid;
-        uint64_t parent_tid;
-        uint64_t exit_signal;
-        uint64_t stack;
-        uint64_t stack_size;
-        uint64_t tls;
-};
 
 /* What the namespaced child sends back over a pipe: a fixed-size record, written once. */
 struct extract_report {
@@ -91,7 +77,6 @@ static _Noreturn void child_main(const struct extract_job *job, int go_fd, int r
 static int run_in_userns(const struct extract_job *job, const struct idmap *uidmap, const struct idmap *gidmap,
                          struct extract_report *rep, burrow_error **err)
 {
-        struct clone_args_v0 args = {0};
         _cleanup_close_ int go_r = -1, go_w = -1, rep_r = -1, rep_w = -1, pidfd_owned = -1;
         int pipe_go[2], pipe_rep[2], pidfd = -1;
         bool setgroups_allowed;
@@ -108,10 +93,7 @@ static int run_in_userns(const struct extract_job *job, const struct idmap *uidm
 
         /* A user namespace only: no mount or pid namespace is needed to create files, and the child sees the
          * directories through the fds it inherits. */
-        args.flags = CLONE_NEWUSER | CLONE_PIDFD;
-        args.pidfd = (uint64_t)(uintptr_t)&pidfd;
-        args.exit_signal = SIGCHLD;
-        pid = syscall(SYS_clone3, &args, sizeof(args));
+        pid = process_clone_pidfd(CLONE_NEWUSER, &pidfd);
         if (pid < 0)
                 return error_make(err, errno, "create a user namespace for the extraction");
         if (pid == 0) {

@@ -21,22 +21,8 @@
 #include "launch/sync.h"
 #include "launch/tty.h"
 #include "util/cleanup.h"
+#include "util/process.h"
 #include "util/fileutil.h"
-
-#ifndef P_PIDFD
-#define P_PIDFD 3
-#endif
-
-struct clone_args_v0 {
-        uint64_t flags;
-        uint64_t pidfd;
-        uint64_t child_tid;
-        uint64_t parent_tid;
-        uint64_t exit_signal;
-        uint64_t stack;
-        uint64_t stack_size;
-        uint64_t tls;
-};
 
 static void plan_clear(struct launch_plan *plan)
 {
@@ -523,7 +509,6 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
 {
         struct launch_plan plan = {0};
         struct run_state st = {.sock = -1, .sigfd = -1, .pidfd = -1, .master = -1, .userns_fd = -1, .fuse_pid = -1};
-        struct clone_args_v0 args = {0};
         sigset_t fwd, saved_mask;
         int pidfd = -1, socks[2] = {-1, -1};
         int r = -1;
@@ -545,10 +530,7 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
         if (sync_pair(socks, err) < 0)
                 goto out;
 
-        args.flags = namespace_flags(spec) | CLONE_PIDFD;
-        args.pidfd = (uint64_t)(uintptr_t)&pidfd;
-        args.exit_signal = SIGCHLD;
-        pid = syscall(SYS_clone3, &args, sizeof(args));
+        pid = process_clone_pidfd(namespace_flags(spec), &pidfd);
         if (pid < 0) {
                 error_make(err, errno, "create the container namespaces");
                 goto out;

@@ -21,9 +21,9 @@ struct launch_plan {
         bool root_mapped;       /* container uid 0 and gid 0 exist: C becomes root in its namespace */
         bool setgroups_allowed; /* false after a direct gid_map write ("deny") */
         struct fs_context fs;
-        char *fuse_overlayfs; /* its path, when an image may need it and it is installed */
-        caps_mask caps;          /* the workload's capability set (bounding; and permitted/effective for root) */
-        caps_mask caps_added;    /* what --cap-add named: raised as ambient for a non-root workload */
+        char *fuse_overlayfs;           /* its path, when an image may need it and it is installed */
+        caps_mask caps;                 /* the workload's capability set (bounding; and permitted/effective for root) */
+        caps_mask caps_added;           /* what --cap-add named: raised as ambient for a non-root workload */
         struct seccomp_program seccomp; /* built before clone (errors are the user's, exit 125); .len 0 = none */
 };
 
