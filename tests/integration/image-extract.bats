@@ -85,14 +85,6 @@ owner() { stat -c %u:%g "$1"; }
 	[ "$(stat -c %g "$WORK/l1/bin/sgid")" = "$((SUBGID_START + 999))" ]
 }
 
-@test "without subordinate ids other owners become root with one notice" {
-	require_nosubid
-	extract "$CORPUS/good-1.tar.gz" "$OCI_GZIP" "$WORK/l1"
-	assert_status 0
-	[ "${#stderr_lines[@]}" -eq 1 ] && [[ "${stderr_lines[0]}" == "burrow: notice: "*subuid* ]]
-	[ "$(owner "$WORK/l1/home/user/file")" = "$(id -u):$(id -g)" ]
-}
-
 @test "modes with setuid and setgid, mtimes, symlinks, hardlinks, fifos and user xattrs are kept" {
 	extract "$CORPUS/good-1.tar.gz" "$OCI_GZIP" "$WORK/l1"
 	assert_status 0
