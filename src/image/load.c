@@ -261,22 +261,13 @@ out:
 
 static int read_small_file(int dirfd, const char *name, char **ret, size_t *ret_len, burrow_error **err)
 {
-        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
-        _cleanup_free_ char *buf = NULL;
-        ssize_t n;
+        int r = file_read_all_at(dirfd, name, SMALL_FILE_MAX, ret, ret_len, err);
 
-        if (fd < 0)
-                return error_make(err, errno, "open %s", name);
-        buf = xmalloc(SMALL_FILE_MAX + 1);
-        n = fd_read_full(fd, buf, SMALL_FILE_MAX + 1);
-        if (n < 0)
-                return error_make(err, errno, "read %s", name);
-        if ((size_t)n > SMALL_FILE_MAX)
+        if (r < 0 && (*err)->errnum == E2BIG) {
+                error_free(err);
                 return error_make(err, E2BIG, "%s: larger than %d bytes", name, SMALL_FILE_MAX);
-        buf[n] = '\0';
-        *ret_len = (size_t)n;
-        *ret = steal_pointer(&buf);
-        return 0;
+        }
+        return r;
 }
 
 /* Where the blobs come from: a directory of the user's (copied) or one of ours under tmp/ (moved). */

@@ -54,25 +54,30 @@ int file_write_string(const char *path, const char *buf, burrow_error **err)
         return 0;
 }
 
-int file_read_all(const char *path, size_t max, char **ret_buf, size_t *ret_len, burrow_error **err)
+int file_read_all_at(int dirfd, const char *name, size_t max, char **ret_buf, size_t *ret_len, burrow_error **err)
 {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC);
         _cleanup_free_ char *buf = NULL;
         ssize_t n;
 
         if (fd < 0)
-                return error_make(err, errno, "open %s", path);
+                return error_make(err, errno, "open %s", name);
         buf = xmalloc(max + 1);
         n = fd_read_full(fd, buf, max + 1);
         if (n < 0)
-                return error_make(err, errno, "read %s", path);
+                return error_make(err, errno, "read %s", name);
         if ((size_t)n > max)
-                return error_make(err, E2BIG, "read %s", path);
+                return error_make(err, E2BIG, "read %s", name);
         buf[n] = '\0';
         if (ret_len)
                 *ret_len = (size_t)n;
         *ret_buf = steal_pointer(&buf);
         return 0;
+}
+
+int file_read_all(const char *path, size_t max, char **ret_buf, size_t *ret_len, burrow_error **err)
+{
+        return file_read_all_at(AT_FDCWD, path, max, ret_buf, ret_len, err);
 }
 
 int parse_uint32(const char *s, unsigned int *ret)
