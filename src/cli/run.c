@@ -8,6 +8,7 @@
 #include "cli/cli.h"
 #include "fs/fs.h"
 #include "image/container.h"
+#include "image/driver.h"
 #include "launch/launch.h"
 #include "spec/parse.h"
 #include "spec/spec.h"
@@ -83,7 +84,7 @@ static void run_usage(void)
             "Options:\n"
             "      --rootfs DIR              root filesystem directory (instead of an image)\n"
             "      --entrypoint CMD          replace the image's entrypoint (\"\" clears it)\n"
-            "      --storage-driver DRIVER   auto (default), overlay (the kernel's) or fuse-overlayfs\n"
+            "      --storage-driver DRIVER   auto (default), overlay (the kernel's), fuse-overlayfs or vfs (a copy)\n"
             "      --read-only[=BOOL]        mount the root filesystem read-only (/tmp, /var/tmp, /run stay tmpfs)\n"
             "  -v, --volume SRC:DST[:OPTS]   bind-mount a host path (ro, rw, z, Z, nosuid, nodev, noexec, bind,\n"
             "                                rbind, private, rprivate, slave, rslave, shared, rshared, ...)\n"
@@ -353,9 +354,12 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
                         spec->storage_driver = SPEC_STORAGE_OVERLAY;
                 else if (strcmp(arg, "fuse-overlayfs") == 0)
                         spec->storage_driver = SPEC_STORAGE_FUSE_OVERLAYFS;
+                else if (strcmp(arg, "vfs") == 0)
+                        spec->storage_driver = SPEC_STORAGE_VFS;
                 else
-                        return error_make(
-                            err, 0, "invalid --storage-driver \"%s\": expected auto, overlay or fuse-overlayfs", arg);
+                        return error_make(err, 0,
+                                          "invalid --storage-driver \"%s\": expected auto, overlay, fuse-overlayfs or vfs",
+                                          arg);
                 return 0;
         case OPT_ULIMIT:
                 return add_ulimit(spec, arg, err);
@@ -412,7 +416,9 @@ static int prepare_image(struct burrow_spec *spec, struct image_container *ret, 
         if (cli_open_store(true, &store, err) < 0)
                 return -1;
         image_containers_collect(store);
-        r = image_container_prepare(store, spec->image, spec->id, &o, spec, ret, err);
+        r = image_driver_choose(store, spec->storage_driver, spec->quiet, &spec->storage_driver, err);
+        if (r == 0)
+                r = image_container_prepare(store, spec->image, spec->id, &o, spec, ret, err);
         store_close(store);
         return r;
 }

@@ -91,6 +91,24 @@ static int make_dir(const char *parent, const char *name, char **ret, burrow_err
         return 0;
 }
 
+/* vfs: the layers copied, bottom first, into rootfs/; the spec then has no overlay to mount. */
+static int make_vfs_root(const struct image_container *c, struct burrow_spec *spec, char **ret_root, burrow_error **err)
+{
+        _cleanup_free_ const char **layers = xcalloc(spec->overlay_lower.len + 1, sizeof(char *));
+        _cleanup_free_ char *root = NULL;
+        size_t n = spec->overlay_lower.len;
+
+        if (make_dir(c->dir, "rootfs", &root, err) < 0)
+                return -1;
+        for (size_t i = 0; i < n; i++)
+                layers[i] = spec->overlay_lower.items[n - 1 - i];
+        if (image_vfs_build(layers, n, root, err) < 0)
+                return -1;
+        strv_clear(&spec->overlay_lower);
+        *ret_root = steal_pointer(&root);
+        return 0;
+}
+
 int image_container_prepare(image_store *store, const char *reference, const char *container_id,
                             const struct image_overrides *overrides, struct burrow_spec *spec,
                             struct image_container *ret, burrow_error **err)
@@ -144,9 +162,14 @@ int image_container_prepare(image_store *store, const char *reference, const cha
                         goto out;
                 }
         }
-        if (make_dir(c.dir, "upper", &spec->overlay_upper, err) < 0 ||
-            make_dir(c.dir, "work", &spec->overlay_work, err) < 0 || make_dir(c.dir, "merged", &merged, err) < 0)
+        if (spec->storage_driver == SPEC_STORAGE_VFS) {
+                if (make_vfs_root(&c, spec, &merged, err) < 0)
+                        goto out;
+        } else if (make_dir(c.dir, "upper", &spec->overlay_upper, err) < 0 ||
+                   make_dir(c.dir, "work", &spec->overlay_work, err) < 0 ||
+                   make_dir(c.dir, "merged", &merged, err) < 0) {
                 goto out;
+        }
         free(spec->rootfs);
         spec->rootfs = steal_pointer(&merged);
         *ret = c;

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "idmap/subid.h"
+#include "image/vfs.h"
 #include "idmap/write.h"
 #include "util/cleanup.h"
 #include "util/process.h"
@@ -26,6 +27,7 @@ struct extract_report {
         int errnum;
         char diff_id[UNPACK_DIFF_ID_SIZE];
         struct unpack_result result;
+        struct vfs_result vfs;
         char msg[2048];
 };
 
@@ -33,8 +35,22 @@ struct extract_job {
         int blob_fd;
         int rootfd;
         struct unpack_options opts;
-        bool remove_only; /* clean up after a child that died */
+        bool remove_only;          /* clean up after a child that died */
+        const char *const *layers; /* vfs: copy these layer directories onto rootfd, bottom first */
+        size_t n_layers;
 };
+
+static int vfs_copy_layers(const struct extract_job *job, struct vfs_result *result, burrow_error **err)
+{
+        for (size_t i = 0; i < job->n_layers; i++) {
+                _cleanup_close_ int fd = open(job->layers[i], O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                if (fd < 0)
+                        return error_make(err, errno, "open the layer %s", job->layers[i]);
+                if (vfs_apply_layer(fd, job->rootfd, result, err) < 0)
+                        return -1;
+        }
+        return 0;
+}
 
 static void job_run(const struct extract_job *job, struct extract_report *rep)
 {
@@ -43,6 +59,8 @@ static void job_run(const struct extract_job *job, struct extract_report *rep)
 
         if (job->remove_only)
                 r = unpack_remove_contents(job->rootfd, &err);
+        else if (job->layers != NULL)
+                r = vfs_copy_layers(job, &rep->vfs, &err);
         else
                 r = unpack_layer_fd(job->blob_fd, job->rootfd, &job->opts, rep->diff_id, &rep->result, &err);
         if (r < 0) {
@@ -248,5 +266,35 @@ out:
         idmap_clear(&gidmap);
         if (r < 0)
                 error_wrap(err, "remove the layer directory %s", dir);
+        return r;
+}
+
+int image_vfs_build(const char *const *layers, size_t n_layers, const char *dest_dir, burrow_error **err)
+{
+        struct idmap uidmap = {0}, gidmap = {0};
+        struct extract_job job = {.blob_fd = -1, .rootfd = -1, .layers = layers, .n_layers = n_layers};
+        struct extract_report rep = {0};
+        _cleanup_close_ int rootfd = -1;
+        bool single = false;
+        int r = -1;
+
+        rootfd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (rootfd < 0)
+                return error_make(err, errno, "open %s", dest_dir);
+        if (build_maps(&uidmap, &gidmap, &single, err) < 0)
+                goto out;
+        job.rootfd = rootfd;
+        if (run_in_userns(&job, &uidmap, &gidmap, &rep, err) < 0)
+                goto out;
+        if (!rep.ok) {
+                error_make(err, rep.errnum, "%s", rep.msg);
+                goto out;
+        }
+        r = 0;
+out:
+        idmap_clear(&uidmap);
+        idmap_clear(&gidmap);
+        if (r < 0)
+                error_wrap(err, "copy the image's layers (vfs storage driver)");
         return r;
 }

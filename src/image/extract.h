@@ -2,6 +2,8 @@
  * files owned by uid N in a layer land on disk owned by the matching subordinate id. In the binary. */
 #pragma once
 
+#include <stddef.h>
+
 #include "image/unpack.h"
 #include "util/error.h"
 
@@ -16,3 +18,8 @@ int image_extract_layer(int blob_fd, const char *media_type, const char *dest_di
 /* Removes a directory made by image_extract_layer and everything in it: its files belong to subordinate ids, which only
  * a namespace with the same mapping may remove. */
 int image_remove_layer_dir(const char *dir, burrow_error **err);
+
+/* The vfs storage driver: copies the extracted layer directories `layers` (bottom first) onto the empty directory
+ * dest_dir, inside a user namespace with the same mapping as extraction (vfs.h). On failure the caller removes
+ * dest_dir (image_remove_layer_dir). */
+int image_vfs_build(const char *const *layers, size_t n_layers, const char *dest_dir, burrow_error **err);

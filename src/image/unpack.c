@@ -271,6 +271,11 @@ static int remove_tree_at(int dirfd, const char *name, int depth)
         return unlinkat(dirfd, name, AT_REMOVEDIR);
 }
 
+int unpack_remove_tree_at(int dirfd, const char *name)
+{
+        return remove_tree_at(dirfd, name, 0);
+}
+
 int unpack_remove_contents(int dirfd, burrow_error **err)
 {
         int fd = openat(dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);

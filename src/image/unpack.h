@@ -55,5 +55,8 @@ int unpack_archive(struct archive *a, int rootfd, const struct unpack_options *o
 int unpack_layer_fd(int blob_fd, int rootfd, const struct unpack_options *opts, char ret_diff_id[UNPACK_DIFF_ID_SIZE],
                     struct unpack_result *result, burrow_error **err);
 
+/* Removes the entry `name` of `dirfd`, a whole tree for a directory, without following symlinks; 0 or -1 with errno. */
+int unpack_remove_tree_at(int dirfd, const char *name);
+
 /* Removes everything inside the directory `dirfd` (not the directory itself), without following symlinks. */
 int unpack_remove_contents(int dirfd, burrow_error **err);

@@ -84,22 +84,6 @@ static int build_map(const struct burrow_spec *spec, uint32_t caller, const stru
         return 0;
 }
 
-/* The absolute path of an executable in $PATH (or the usual system directories), or NULL. */
-static char *find_in_path(const char *name)
-{
-        const char *path = getenv("PATH");
-        _cleanup_free_ char *copy = xstrdup(path && path[0] ? path : "/usr/local/bin:/usr/bin:/bin");
-        char *save = NULL;
-
-        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
-                char *full = xasprintf("%s/%s", dir, name);
-                if (dir[0] == '/' && access(full, X_OK) == 0)
-                        return full;
-                free(full);
-        }
-        return NULL;
-}
-
 static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
 {
         struct idmap_subids subuids = {0}, subgids = {0};
@@ -129,7 +113,7 @@ static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan
         if (prepare_seccomp(spec, plan, err) < 0)
                 goto out;
         if (spec->overlay_lower.len > 0 && spec->storage_driver != SPEC_STORAGE_OVERLAY)
-                plan->fuse_overlayfs = find_in_path("fuse-overlayfs");
+                plan->fuse_overlayfs = file_find_in_path("fuse-overlayfs");
         plan->fs.own_netns = spec->network == SPEC_NETWORK_NONE;
         plan->fs.sysfs_writable = spec->privileged;
         plan->fs.gid5_mapped = idmap_to_host(&plan->gidmap, 5, &h);

@@ -21,9 +21,10 @@ enum spec_userns {
 };
 
 enum spec_storage_driver {
-        SPEC_STORAGE_AUTO,           /* the kernel's overlay, else fuse-overlayfs */
+        SPEC_STORAGE_AUTO,           /* the kernel's overlay, else fuse-overlayfs, else vfs */
         SPEC_STORAGE_OVERLAY,        /* the kernel's overlay in the user namespace (Linux 5.11+) */
         SPEC_STORAGE_FUSE_OVERLAYFS, /* fuse-overlayfs, run by the supervisor outside the container's pid namespace */
+        SPEC_STORAGE_VFS,            /* a plain copy of the layers (no overlay at all); the last resort */
 };
 
 enum spec_mount_type {

@@ -96,3 +96,18 @@ int parse_uint32(const char *s, unsigned int *ret)
         *ret = (unsigned int)v;
         return 0;
 }
+
+char *file_find_in_path(const char *name)
+{
+        const char *path = getenv("PATH");
+        _cleanup_free_ char *copy = xstrdup(path && path[0] ? path : "/usr/local/bin:/usr/bin:/bin");
+        char *save = NULL;
+
+        for (char *dir = strtok_r(copy, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+                char *full = xasprintf("%s/%s", dir, name);
+                if (dir[0] == '/' && access(full, X_OK) == 0)
+                        return full;
+                free(full);
+        }
+        return NULL;
+}

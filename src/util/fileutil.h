@@ -18,3 +18,6 @@ int fd_write_all(int fd, const void *buf, size_t len);
 ssize_t fd_read_full(int fd, void *buf, size_t len);
 /* Parses a decimal unsigned 32-bit number; the whole string must be the number. */
 int parse_uint32(const char *s, unsigned int *ret);
+
+/* The absolute path of an executable in $PATH (or the usual system directories), or NULL; the caller frees it. */
+char *file_find_in_path(const char *name);

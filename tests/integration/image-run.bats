@@ -164,7 +164,7 @@ image_start_background() {
 }
 
 @test "--storage-driver with an unknown name fails with one line" {
-	run --separate-stderr "$BURROW" run --storage-driver vfs test true
+	run --separate-stderr "$BURROW" run --storage-driver btrfs test true
 	assert_burrow_error
-	[[ "$stderr" == *"expected auto, overlay or fuse-overlayfs"* ]] || { _show; false; }
+	[[ "$stderr" == *"expected auto, overlay, fuse-overlayfs or vfs"* ]] || { _show; false; }
 }

@@ -21,3 +21,15 @@ setup_file() {
 	[ "${#stderr_lines[@]}" -eq 1 ] && [[ "${stderr_lines[0]}" == "burrow: notice: "*subuid* ]] || { _show; false; }
 	[ "$(stat -c %u:%g "$dest/home/user/file")" = "$(id -u):$(id -g)" ] || { ls -ln "$dest/home/user"; false; }
 }
+
+@test "without subordinate ids the vfs driver copies an image and runs it" {
+	require_nosubid
+	burrow_setup_file
+	export BURROW_ROOT="$BATS_TEST_TMPDIR/store"
+	python3 "$TESTS_DIR/images/mkimage.py" --owner 0:0 --tag localhost/nosub:latest \
+		--docker-archive "$BATS_TEST_TMPDIR/nosub.tar" "$ROOTFS" >/dev/null
+	"$BURROW" load -q -i "$BATS_TEST_TMPDIR/nosub.tar" >/dev/null
+	run --separate-stderr "$BURROW" run --quiet --storage-driver vfs nosub sh -c 'echo x >/new; cat /new; id -u'
+	assert_ok "$(printf 'x\n0')"
+	[ -z "$(ls -A "$BURROW_ROOT/containers")" ] || { ls -la "$BURROW_ROOT/containers"; false; }
+}
