@@ -52,9 +52,21 @@ int main(int argc, char **argv)
                 cli_usage();
                 return 0;
         }
-        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-                if (strcmp(cmd, commands[i].name) == 0)
-                        return commands[i].fn(argc - 1, argv + 1);
+        for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+                burrow_error *err = NULL;
+                int code;
+
+                if (strcmp(cmd, commands[i].name) != 0)
+                        continue;
+                if (config_load(&cli_config, &err) < 0) {
+                        error_print(err);
+                        error_free(&err);
+                        return EXIT_BURROW_FAILURE;
+                }
+                code = commands[i].fn(argc - 1, argv + 1);
+                config_clear(&cli_config);
+                return code;
+        }
         fprintf(stderr, "burrow: unknown command \"%s\": see 'burrow --help'\n", cmd);
         return EXIT_BURROW_FAILURE;
 }

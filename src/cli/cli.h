@@ -3,6 +3,7 @@
 
 #include <stdbool.h>
 
+#include "spec/config.h"
 #include "util/error.h"
 
 struct image_store;
@@ -21,6 +22,9 @@ int cli_rmi(int argc, char **argv);
 int cli_tag(int argc, char **argv);
 int cli_image(int argc, char **argv);
 int cli_image_inspect(int argc, char **argv);
+
+/* burrow.conf(5), loaded by main before any command runs. */
+extern struct burrow_config cli_config;
 
 /* The global --root DIR (NULL: $BURROW_ROOT, $XDG_DATA_HOME/burrow, ~/.local/share/burrow). */
 extern const char *cli_store_root;

@@ -423,6 +423,19 @@ static int prepare_image(struct burrow_spec *spec, struct image_container *ret, 
         return r;
 }
 
+/* burrow.conf's defaults, before the command line overrides them. */
+static int apply_config_defaults(struct burrow_spec *spec, burrow_error **err)
+{
+        const char *driver = config_get(&cli_config, CONFIG_STORAGE_DRIVER);
+        const char *network = config_get(&cli_config, CONFIG_NETWORK_MODE);
+
+        if (driver && parse_run_option(spec, OPT_STORAGE_DRIVER, driver, err) < 0)
+                return error_wrap(err, "burrow.conf: storage.driver");
+        if (network && parse_run_option(spec, OPT_NETWORK, network, err) < 0)
+                return error_wrap(err, "burrow.conf: network.mode");
+        return 0;
+}
+
 int cli_run(int argc, char **argv)
 {
         struct burrow_spec spec;
@@ -436,6 +449,10 @@ int cli_run(int argc, char **argv)
         for (size_t i = 0; fs_default_readonly_paths[i]; i++)
                 strv_push(&spec.readonly_paths, fs_default_readonly_paths[i]);
 
+        if (apply_config_defaults(&spec, &err) < 0) {
+                error_print(err);
+                goto out;
+        }
         r = parse_run_args(argc, argv, &spec, &err);
         if (r > 0) {
                 code = 0;

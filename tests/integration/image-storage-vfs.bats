@@ -96,3 +96,32 @@ PY
 	[ -z "$(ls -A "$BURROW_ROOT/containers")" ] || { ls -la "$BURROW_ROOT/containers"; false; }
 }
 
+@test "burrow.conf: storage.driver = \"vfs\" makes vfs the default, and --storage-driver overrides it" {
+	printf '[storage]\ndriver = "vfs"\n' >"$BATS_TEST_TMPDIR/burrow.conf"
+	run --separate-stderr env BURROW_CONFIG="$BATS_TEST_TMPDIR/burrow.conf" "$BURROW" run vfs \
+		awk '$2 == "/" {print $3}' /proc/mounts
+	assert_status 0
+	[ -n "$output" ] && [ "$output" != overlay ] || { _show; false; }
+	run --separate-stderr env BURROW_CONFIG="$BATS_TEST_TMPDIR/burrow.conf" "$BURROW" run --storage-driver overlay vfs \
+		awk '$2 == "/" {print $3}' /proc/mounts
+	assert_ok overlay
+}
+
+@test "burrow.conf: a malformed file fails every command with one line naming the file and line" {
+	printf '[storage]\ndriver = "zfs"\n' >"$BATS_TEST_TMPDIR/burrow.conf"
+	run --separate-stderr env BURROW_CONFIG="$BATS_TEST_TMPDIR/burrow.conf" "$BURROW" run vfs true
+	assert_burrow_error
+	assert_stderr "burrow: $BATS_TEST_TMPDIR/burrow.conf:2: storage.driver: unknown value"
+	run --separate-stderr env BURROW_CONFIG="$BATS_TEST_TMPDIR/missing.conf" "$BURROW" images
+	assert_burrow_error
+}
+
+@test "burrow.conf: storage.root moves the store; \$BURROW_ROOT and --root win over it" {
+	printf '[storage]\nroot = "%s"\n' "$BATS_TEST_TMPDIR/conf-store" >"$BATS_TEST_TMPDIR/burrow.conf"
+	run --separate-stderr env -u BURROW_ROOT BURROW_CONFIG="$BATS_TEST_TMPDIR/burrow.conf" "$BURROW" images -q
+	assert_ok ""
+	[ -d "$BATS_TEST_TMPDIR/conf-store/blobs" ] || { ls -la "$BATS_TEST_TMPDIR"; false; }
+	run --separate-stderr env BURROW_CONFIG="$BATS_TEST_TMPDIR/burrow.conf" "$BURROW" images -q
+	assert_status 0
+	[ -n "$output" ] || { _show; false; }
+}
