@@ -19,6 +19,7 @@ static inline void cleanup_closep(int *fd)
                 int saved = errno;
                 close(*fd);
                 errno = saved;
+                *fd = -1;
         }
 }
 
