@@ -12,6 +12,7 @@ packages="
 	uidmap passwd scdoc
 	bats busybox-static util-linux procps python3 iproute2 file
 	bubblewrap crun hyperfine
+	libslirp-dev dnsmasq-base iperf3 socat curl slirp4netns
 "
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -40,6 +40,10 @@ enum {
         OPT_ULIMIT,
         OPT_ENTRYPOINT,
         OPT_STORAGE_DRIVER,
+        OPT_DNS,
+        OPT_DNS_SEARCH,
+        OPT_DNS_OPTION,
+        OPT_ADD_HOST,
 };
 
 static const struct option run_options[] = {
@@ -69,6 +73,13 @@ static const struct option run_options[] = {
     {"ulimit", required_argument, NULL, OPT_ULIMIT},
     {"entrypoint", required_argument, NULL, OPT_ENTRYPOINT},
     {"storage-driver", required_argument, NULL, OPT_STORAGE_DRIVER},
+    {"publish", required_argument, NULL, 'p'},
+    {"publish-all", optional_argument, NULL, 'P'},
+    {"dns", required_argument, NULL, OPT_DNS},
+    {"dns-search", required_argument, NULL, OPT_DNS_SEARCH},
+    {"dns-option", required_argument, NULL, OPT_DNS_OPTION},
+    {"dns-opt", required_argument, NULL, OPT_DNS_OPTION},
+    {"add-host", required_argument, NULL, OPT_ADD_HOST},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -94,7 +105,16 @@ static void run_usage(void)
             "  -w, --workdir DIR             working directory inside the container (created when missing)\n"
             "  -u, --user USER[:GROUP]       user and group, names or numbers, resolved in the container\n"
             "  -h, --hostname NAME           host name (default: the first 12 characters of the id)\n"
-            "      --network none|host       own network namespace with loopback (default), or the host's\n"
+            "      --network MODE            slirp[:OPTS] (default): own network with outbound access through\n"
+            "                                burrow-slirp (mtu=N, cidr=A.B.C.D/N, enable_ipv6=BOOL,\n"
+            "                                allow_host_loopback=BOOL, outbound_addr=IP, outbound_addr6=IP);\n"
+            "                                none: loopback only; host: the host's network\n"
+            "  -p, --publish [IP:][HOSTPORT:]PORT[/tcp|udp]  forward a host port (ranges N-M) to the container\n"
+            "  -P, --publish-all[=BOOL]      publish the image's exposed ports to free host ports\n"
+            "      --dns IP                  DNS server for /etc/resolv.conf (default: the slirp resolver)\n"
+            "      --dns-search DOMAIN       DNS search domain (\".\" for none)\n"
+            "      --dns-option OPTION       resolv.conf option (ndots:2, ...)\n"
+            "      --add-host NAME:IP        add a line to /etc/hosts (IP may be host-gateway)\n"
             "      --uidmap C:H:N            map container uids C.. to intermediate ids H.. (0 = you, 1.. =\n"
             "                                your subordinate ids); repeatable\n"
             "      --gidmap C:H:N            the same for gids\n"
@@ -303,13 +323,21 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
         case 'h':
                 return replace_string(&spec->hostname, arg);
         case OPT_NETWORK:
-                if (strcmp(arg, "none") == 0)
-                        spec->network = SPEC_NETWORK_NONE;
-                else if (strcmp(arg, "host") == 0)
-                        spec->network = SPEC_NETWORK_HOST;
-                else
-                        return error_make(err, 0, "invalid --network \"%s\": expected none or host", arg);
-                return 0;
+                return parse_network(arg, &spec->network, &spec->slirp, err);
+        case 'p':
+                if (spec->n_ports >= PORTSPEC_MAX_MAPPINGS)
+                        return error_make(err, 0, "-p: more than %d ports", PORTSPEC_MAX_MAPPINGS);
+                return portspec_parse(arg, &spec->ports, &spec->n_ports, err);
+        case 'P':
+                return parse_bool_option("publish-all", arg, &spec->publish_all, err);
+        case OPT_DNS:
+                return parse_dns(arg, &spec->dns, err);
+        case OPT_DNS_SEARCH:
+                return parse_dns_search(arg, &spec->dns_search, err);
+        case OPT_DNS_OPTION:
+                return parse_dns_option(arg, &spec->dns_options, err);
+        case OPT_ADD_HOST:
+                return parse_add_host(arg, &spec->add_hosts, err);
         case OPT_UIDMAP:
                 return add_idmap(&spec->uidmap_request, &spec->n_uidmap_request, "--uidmap", arg, err);
         case OPT_GIDMAP:
@@ -357,9 +385,9 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
                 else if (strcmp(arg, "vfs") == 0)
                         spec->storage_driver = SPEC_STORAGE_VFS;
                 else
-                        return error_make(err, 0,
-                                          "invalid --storage-driver \"%s\": expected auto, overlay, fuse-overlayfs or vfs",
-                                          arg);
+                        return error_make(
+                            err, 0, "invalid --storage-driver \"%s\": expected auto, overlay, fuse-overlayfs or vfs",
+                            arg);
                 return 0;
         case OPT_ULIMIT:
                 return add_ulimit(spec, arg, err);
@@ -376,7 +404,7 @@ static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, burro
          * as ':' so that the one error line is ours. */
         opterr = 0;
         optind = 1;
-        while ((opt = getopt_long(argc, argv, "+:e:w:u:v:h:ti", run_options, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, "+:e:w:u:v:h:p:Pti", run_options, NULL)) != -1) {
                 if (opt == OPT_HELP) {
                         run_usage();
                         return 1;
@@ -431,8 +459,12 @@ static int apply_config_defaults(struct burrow_spec *spec, burrow_error **err)
 
         if (driver && parse_run_option(spec, OPT_STORAGE_DRIVER, driver, err) < 0)
                 return error_wrap(err, "burrow.conf: storage.driver");
+        const char *resolv = config_get(&cli_config, CONFIG_NETWORK_RESOLV_CONF);
+
         if (network && parse_run_option(spec, OPT_NETWORK, network, err) < 0)
                 return error_wrap(err, "burrow.conf: network.mode");
+        if (resolv)
+                spec->slirp.upstream_resolv_conf = xstrdup(resolv);
         return 0;
 }
 

@@ -12,6 +12,11 @@ struct fs_context {
         bool own_netns;      /* sysfs can be mounted only by the owner of a network namespace */
         bool gid5_mapped;    /* devpts gets gid=5 (tty) only when that group exists inside */
         bool sysfs_writable; /* --privileged */
+        /* /etc/resolv.conf (NULL: the image's), /etc/hosts, /etc/hostname: bind-mounted from a tmpfs of the container's
+         * own, over the image's files (net/files.h). */
+        const char *resolv_conf;
+        const char *hosts;
+        const char *hostname;
 };
 
 /* paths.c: podman's masked and read-only paths, as data. */

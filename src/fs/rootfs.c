@@ -9,6 +9,7 @@
 
 #include "fs/fs.h"
 #include "util/cleanup.h"
+#include "util/fileutil.h"
 
 /* Device nodes cannot be created in a user namespace (mknod needs CAP_MKNOD in the initial one): bind the host's. */
 static const char *const dev_binds[] = {"null", "zero", "full", "random", "urandom", "tty", NULL};
@@ -157,6 +158,92 @@ static int setup_user_mounts(int rootfd, const struct burrow_spec *spec, const s
         return 0;
 }
 
+/* Where the file is missing, it is created only in a container's own writable layer (an image's): a user's --rootfs
+ * directory is not ours to add files to, and then goes without it. */
+static bool can_place_file(int rootfd, const char *dest, bool may_create)
+{
+        _cleanup_close_ int fd = -1;
+        burrow_error *e = NULL;
+        int r = fs_open_in_root(rootfd, dest, false, false, &fd, &e);
+
+        if (r < 0 && e->errnum == ENOENT && may_create) {
+                error_free(&e);
+                r = fs_open_in_root(rootfd, dest, true, false, &fd, &e);
+        }
+        error_free(&e);
+        return r == 0;
+}
+
+/* /etc/resolv.conf, /etc/hosts and /etc/hostname (fs.h): written into a small tmpfs mounted for a moment on
+ * /dev/.burrow-net (inside the container's own /dev tmpfs), each bound over the image's file, then that tmpfs is
+ * detached and its directory removed: the binds keep it alive, /dev shows no trace, nothing is written into the image
+ * or the user's --rootfs, nothing needs cleaning up on the host, and the container may still edit the files (as with
+ * podman). Not a detached fsmount(): Linux 6.1 (Debian 12) refuses open_tree(OPEN_TREE_CLONE) inside one. Not files
+ * unlinked after binding: nothing could be mounted over them any more (--security-opt mask=/etc/hostname). */
+static int mount_network_files(int rootfd, const struct burrow_spec *spec, const struct fs_context *ctx,
+                               burrow_error **err)
+{
+        static const char stage[] = "/dev/.burrow-net";
+        const struct {
+                const char *dest, *name, *text;
+        } files[] = {
+            {"/etc/resolv.conf", "resolv.conf", ctx->resolv_conf},
+            {"/etc/hosts", "hosts", ctx->hosts},
+            {"/etc/hostname", "hostname", ctx->hostname},
+        };
+        _cleanup_close_ int mnt = -1, dir = -1, dev = -1, devdir = -1;
+        char path[64];
+        int r = -1;
+
+        if (ctx->hosts == NULL)
+                return 0;
+        if (fs_mount_fs(rootfd, stage, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=0700,size=1m", err) < 0)
+                return -1;
+        if (fs_open_in_root(rootfd, stage, false, true, &mnt, err) < 0)
+                goto out;
+        /* O_PATH fds cannot be used as the directory of openat(O_CREAT); reopen the tmpfs root for real. */
+        dir = openat(mnt, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0) {
+                error_make(err, errno, "open %s", stage);
+                goto out;
+        }
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+                _cleanup_close_ int fd = -1, tree = -1;
+
+                if (files[i].text == NULL || spec_mounts_on(spec, files[i].dest) ||
+                    !can_place_file(rootfd, files[i].dest, spec->image != NULL))
+                        continue;
+                fd = openat(dir, files[i].name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+                if (fd < 0 || fd_write_all(fd, files[i].text, strlen(files[i].text)) < 0) {
+                        error_make(err, errno, "write %s", files[i].dest);
+                        goto out;
+                }
+                tree = open_tree(dir, files[i].name, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+                if (tree < 0) {
+                        error_make(err, errno, "bind %s", files[i].dest);
+                        goto out;
+                }
+                if (fs_attach_tree(tree, files[i].name, rootfd, files[i].dest, false, MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                                   0, err) < 0)
+                        goto out;
+        }
+        r = 0;
+out:
+        cleanup_closep(&dir);
+        /* Through the magic link: the path the fd pins, inside the root, whatever the container's symlinks say. */
+        snprintf(path, sizeof(path), "/proc/self/fd/%d", mnt);
+        if (mnt >= 0 && umount2(path, MNT_DETACH) < 0 && r == 0)
+                r = error_make(err, errno, "detach %s", stage);
+        if (fs_open_in_root(rootfd, "/dev", false, true, &devdir, r == 0 ? err : NULL) == 0) {
+                dev = openat(devdir, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if ((dev < 0 || unlinkat(dev, stage + 5, AT_REMOVEDIR) < 0) && r == 0)
+                        r = error_make(err, errno, "remove %s", stage);
+        } else if (r == 0) {
+                r = -1;
+        }
+        return r;
+}
+
 static int do_pivot_root(int rootfd, burrow_error **err)
 {
         /* By fd: with --uidmap, root of the namespace may not be able to walk the path to the rootfs. */
@@ -295,6 +382,8 @@ int fs_setup_rootfs(const struct burrow_spec *spec, const struct fs_context *ctx
                                         err) < 0)
                                 return -1;
         }
+        if (mount_network_files(rootfd, spec, ctx, err) < 0)
+                return -1;
         if (setup_user_mounts(rootfd, spec, paths, err) < 0)
                 return -1;
         for (size_t i = 0; i < spec->masked_paths.len; i++)

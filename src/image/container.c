@@ -65,6 +65,8 @@ static int apply_config(const image_config *cfg, const struct image_overrides *o
                         strv_env_set_owned(&env, xstrdup(cfg->env.items[i]));
         for (size_t i = 0; i < spec->env.len; i++)
                 strv_env_set_owned(&env, xstrdup(spec->env.items[i]));
+        for (size_t i = 0; i < cfg->exposed_ports.len; i++)
+                strv_push(&spec->exposed_ports, cfg->exposed_ports.items[i]);
         strv_clear(&spec->env);
         spec->env = env;
 

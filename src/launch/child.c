@@ -20,6 +20,7 @@
 #include "init/init.h"
 #include "launch/launch.h"
 #include "launch/sync.h"
+#include "net/setup.h"
 #include "security/caps.h"
 #include "spec/user.h"
 #include "util/cleanup.h"
@@ -44,22 +45,6 @@ static void close_inherited_fds(int sock)
         syscall(SYS_close_range, sock + 1, ~0U, 0);
 }
 
-static int loopback_up(burrow_error **err)
-{
-        _cleanup_close_ int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-        struct ifreq ifr = {0};
-
-        if (fd < 0)
-                return error_make(err, errno, "socket");
-        snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-        if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-                return error_make(err, errno, "read the flags of lo");
-        ifr.ifr_flags |= IFF_UP;
-        if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-                return error_make(err, errno, "bring lo up");
-        return 0;
-}
-
 /* As docker and podman do: unprivileged ICMP echo sockets for the container's groups, so that ping works without
  * NET_RAW. The sysctl belongs to the network namespace that opens it, the container's own here, and takes only gids
  * mapped in the writer's user namespace. Best effort: without it ping needs --cap-add NET_RAW, nothing else breaks. */
@@ -82,6 +67,20 @@ static void allow_ping(const struct launch_plan *plan)
                 high = low;
         snprintf(range, sizeof(range), "%u %u", low, high);
         file_write_string("/proc/sys/net/ipv4/ping_group_range", range, NULL);
+}
+
+/* lo, and for slirp tap0, whose fd goes to the supervisor for burrow-slirp. Done before pivot_root: /dev/net/tun is
+ * the host's. */
+static int setup_network(const struct burrow_spec *spec, const struct launch_plan *plan, int sock, burrow_error **err)
+{
+        _cleanup_close_ int tap = -1;
+
+        allow_ping(plan);
+        if (spec->network == SPEC_NETWORK_NONE)
+                return net_loopback_up(err);
+        if (net_setup_tap(&spec->slirp, &tap, err) < 0)
+                return error_wrap(err, "network");
+        return sync_send(sock, SYNC_TAP_FD, 0, NULL, tap, err);
 }
 
 /* fs/ asks for the fuse-overlayfs mount through this (see struct fs_fuse_mounter). */
@@ -234,7 +233,6 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
         struct fs_host_paths host_paths = {.rootfd = -1};
         struct fs_fuse_mounter fuse;
         burrow_error *err = NULL;
-        _cleanup_free_ char *hostname = NULL;
         int tty_slave = -1;
         pid_t workload;
 
@@ -267,25 +265,21 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 fail(sock, err);
         }
 
-        hostname = xstrdup(spec->hostname ? spec->hostname : "");
-        if (hostname[0] == '\0') {
-                free(hostname);
-                hostname = xstrndup(spec->id, 12);
-        }
-        if (sethostname(hostname, strlen(hostname)) < 0) {
-                error_make(&err, errno, "sethostname %s", hostname);
+        if (sethostname(plan->hostname, strlen(plan->hostname)) < 0) {
+                error_make(&err, errno, "sethostname %s", plan->hostname);
                 fail(sock, err);
         }
-        if (spec->network == SPEC_NETWORK_NONE && (loopback_up(&err) < 0))
+        if (spec->network != SPEC_NETWORK_HOST && setup_network(spec, plan, sock, &err) < 0)
                 fail(sock, err);
-        if (spec->network == SPEC_NETWORK_NONE)
-                allow_ping(plan);
         if (fs_setup_rootfs(spec, &plan->fs, &host_paths, &err) < 0)
                 fail(sock, err);
         fs_host_paths_clear(&host_paths);
         if (user_resolve(&spec->user, "/etc/passwd", "/etc/group", &user, &err) < 0)
                 fail(sock, err);
-        build_env(spec, &user, hostname, &env);
+        build_env(spec, &user, plan->hostname, &env);
+        /* burrow-slirp was started while the root was being assembled; the workload needs it running. */
+        if (spec->network == SPEC_NETWORK_SLIRP && sync_expect(sock, SYNC_NET_READY, NULL, &err) < 0)
+                fail(sock, err);
         if (spec->tty && setup_tty(sock, &tty_slave, &err) < 0)
                 fail(sock, err);
 

@@ -20,14 +20,26 @@
 #include "init/init.h"
 #include "launch/sync.h"
 #include "launch/tty.h"
+#include "net/files.h"
+#include "net/publish.h"
+#include "net/slirp.h"
 #include "util/cleanup.h"
 #include "util/process.h"
 #include "util/fileutil.h"
+
+#include "config.h"
 
 static void plan_clear(struct launch_plan *plan)
 {
         free(plan->fuse_overlayfs);
         plan->fuse_overlayfs = NULL;
+        free(plan->hostname);
+        net_files_clear(&plan->net_files);
+        free(plan->slirp_helper);
+        free(plan->host_resolv_conf);
+        free(plan->ports);
+        forward_set_free(plan->forward);
+        plan->forward = NULL;
         idmap_clear(&plan->uidmap);
         idmap_clear(&plan->gidmap);
         seccomp_program_clear(&plan->seccomp);
@@ -84,6 +96,80 @@ static int build_map(const struct burrow_spec *spec, uint32_t caller, const stru
         return 0;
 }
 
+/* -p and -P (the image's ExposedPorts, each to a free host port) as one list of mappings. */
+static int plan_ports(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
+{
+        plan->ports = xcalloc(spec->n_ports + 1, sizeof(*plan->ports));
+        if (spec->n_ports > 0)
+                memcpy(plan->ports, spec->ports, spec->n_ports * sizeof(*plan->ports));
+        plan->n_ports = spec->n_ports;
+        for (size_t i = 0; spec->publish_all && i < spec->exposed_ports.len; i++) {
+                const char *port = spec->exposed_ports.items[i];
+                if (portspec_parse(port, &plan->ports, &plan->n_ports, err) < 0)
+                        return error_wrap(err, "-P: the image's exposed port \"%s\"", port);
+        }
+        if (plan->n_ports == 0)
+                return 0;
+        if (spec->network == SPEC_NETWORK_HOST)
+                return error_make(err, 0, "-p: not with --network host, where the container uses the host's ports");
+        {
+                _cleanup_free_ bool *chosen = xcalloc(plan->n_ports, sizeof(bool));
+                for (size_t i = 0; i < plan->n_ports; i++)
+                        chosen[i] =
+                            plan->ports[i].host_port == 0 || plan->ports[i].host_port_last != plan->ports[i].host_port;
+                if (forward_bind(plan->ports, plan->n_ports, &plan->forward, err) < 0)
+                        return -1;
+                /* A port the kernel chose is known only now: say which (there is no `burrow port` for a run yet). */
+                for (size_t i = 0; i < plan->n_ports && !spec->quiet; i++)
+                        if (chosen[i]) {
+                                _cleanup_free_ char *m = portspec_format(&plan->ports[i]);
+                                fprintf(stderr, "burrow: notice: published %s\n", m);
+                        }
+        }
+        return 0;
+}
+
+/* Everything networking needs before the namespaces exist, so that a missing helper, an unusable /dev/net/tun or a
+ * port in use fails the run before anything starts. */
+static int plan_network(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
+{
+        _cleanup_free_ char *etc_resolv = NULL, *host_resolv = NULL, *host_hosts = NULL;
+        const char *resolv_path;
+
+        (void)file_read_all("/etc/resolv.conf", 1 << 16, &etc_resolv, NULL, NULL);
+        resolv_path =
+            spec->slirp.upstream_resolv_conf ? spec->slirp.upstream_resolv_conf : net_host_resolv_conf_path(etc_resolv);
+        /* The stub named without systemd-resolved's list beside it: the stub itself, which burrow-slirp (in the
+         * host's network namespace) can still reach. */
+        if (spec->slirp.upstream_resolv_conf == NULL && access(resolv_path, R_OK) < 0)
+                resolv_path = "/etc/resolv.conf";
+        if (strcmp(resolv_path, "/etc/resolv.conf") == 0)
+                host_resolv = steal_pointer(&etc_resolv);
+        else
+                (void)file_read_all(resolv_path, 1 << 16, &host_resolv, NULL, NULL);
+        if (spec->network == SPEC_NETWORK_HOST)
+                (void)file_read_all("/etc/hosts", 1 << 20, &host_hosts, NULL, NULL);
+        net_files_build(spec, plan->hostname, host_resolv, host_hosts, &plan->net_files);
+        plan->fs.resolv_conf = plan->net_files.resolv_conf;
+        plan->fs.hosts = plan->net_files.hosts;
+        plan->fs.hostname = plan->net_files.hostname;
+
+        if (spec->network == SPEC_NETWORK_SLIRP) {
+                plan->slirp_helper = net_slirp_find();
+                if (plan->slirp_helper == NULL)
+                        return error_make(err, 0,
+                                          "network: burrow-slirp is not installed (expected in " BURROW_LIBEXECDIR
+                                          "); use --network none, or run `burrow doctor`");
+                if (access("/dev/net/tun", R_OK | W_OK) < 0)
+                        return error_make(err, errno,
+                                          "network: /dev/net/tun must exist and be readable and writable by every "
+                                          "user (mode 0666); use --network none, or run `burrow doctor`; "
+                                          "/dev/net/tun");
+                plan->host_resolv_conf = xstrdup(resolv_path);
+        }
+        return plan_ports(spec, plan, err);
+}
+
 static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
 {
         struct idmap_subids subuids = {0}, subgids = {0};
@@ -114,7 +200,10 @@ static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan
                 goto out;
         if (spec->overlay_lower.len > 0 && spec->storage_driver != SPEC_STORAGE_OVERLAY)
                 plan->fuse_overlayfs = file_find_in_path("fuse-overlayfs");
-        plan->fs.own_netns = spec->network == SPEC_NETWORK_NONE;
+        plan->fs.own_netns = spec->network != SPEC_NETWORK_HOST;
+        plan->hostname = spec->hostname && spec->hostname[0] ? xstrdup(spec->hostname) : xstrndup(spec->id, 12);
+        if (plan_network(spec, plan, err) < 0)
+                goto out;
         plan->fs.sysfs_writable = spec->privileged;
         plan->fs.gid5_mapped = idmap_to_host(&plan->gidmap, 5, &h);
         r = 0;
@@ -165,6 +254,10 @@ struct run_state {
         const char *fuse_overlayfs; /* the plan's */
         int userns_fd;              /* C's user namespace, opened while C is still dumpable (setns needs that) */
         pid_t fuse_pid;             /* the fuse-overlayfs daemon, our child */
+        int netns_fd;               /* C's network namespace, for the port relay */
+        const struct launch_plan *plan;
+        struct net_slirp slirp;     /* burrow-slirp, once C sent tap0 */
+        struct net_publish publish; /* the port relay */
 };
 
 /* After the container: ask the fuse-overlayfs daemon to unmount and leave, then make sure. Nothing may outlive
@@ -201,6 +294,10 @@ static void run_state_clear(struct run_state *st)
         cleanup_closep(&st->pidfd);
         cleanup_closep(&st->master);
         cleanup_closep(&st->userns_fd);
+        cleanup_closep(&st->netns_fd);
+        /* The container is gone: its network helpers go next (the relay releases the host ports), then the mount. */
+        net_publish_stop(&st->publish);
+        net_slirp_stop(&st->slirp);
         stop_fuse_daemon(st);
 }
 
@@ -382,6 +479,16 @@ static int handle_sync_message(struct run_state *st, const struct burrow_spec *s
                 if (fd >= 0)
                         close(fd);
                 return run_fuse_overlayfs(st, spec, err) < 0 ? -1 : 1;
+        case SYNC_TAP_FD:
+                if (fd < 0 || st->slirp.pid > 0 || st->plan->slirp_helper == NULL) {
+                        if (fd >= 0)
+                                close(fd);
+                        return error_make(err, EPROTO, "sync: unexpected tap device");
+                }
+                r = net_slirp_start(st->plan->slirp_helper, &spec->slirp, st->plan->host_resolv_conf, fd, &st->slirp,
+                                    err);
+                close(fd);
+                return r < 0 ? -1 : 1;
         case SYNC_EXEC_FAILED: {
                 /* The workload exits 126/127 by itself; the reason is printed here, once. */
                 burrow_error *e = NULL;
@@ -412,8 +519,8 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
         bool started = false, stdin_open = spec->tty && spec->interactive;
 
         for (;;) {
-                struct pollfd pfd[5];
-                int n = 0, i_sig, i_pid, i_sock = -1, i_in = -1, i_master = -1;
+                struct pollfd pfd[6];
+                int n = 0, i_sig, i_pid, i_sock = -1, i_in = -1, i_master = -1, i_slirp = -1;
 
                 i_sig = n;
                 pfd[n++] = (struct pollfd){.fd = st->sigfd, .events = POLLIN};
@@ -422,6 +529,10 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                 if (st->sock >= 0) {
                         i_sock = n;
                         pfd[n++] = (struct pollfd){.fd = st->sock, .events = POLLIN};
+                }
+                if (st->slirp.ready_fd >= 0) {
+                        i_slirp = n;
+                        pfd[n++] = (struct pollfd){.fd = st->slirp.ready_fd, .events = POLLIN};
                 }
                 if (st->master >= 0) {
                         i_master = n;
@@ -444,6 +555,12 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                                 close(st->sock);
                                 st->sock = -1;
                         }
+                }
+                if (i_slirp >= 0 && pfd[i_slirp].revents) {
+                        if (net_slirp_check_ready(&st->slirp, err) < 0)
+                                return -1;
+                        if (st->sock >= 0 && sync_send(st->sock, SYNC_NET_READY, 0, NULL, -1, err) < 0)
+                                return -1;
                 }
                 if (pfd[i_sig].revents & POLLIN) {
                         struct signalfd_siginfo si;
@@ -492,7 +609,16 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
 int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error **err)
 {
         struct launch_plan plan = {0};
-        struct run_state st = {.sock = -1, .sigfd = -1, .pidfd = -1, .master = -1, .userns_fd = -1, .fuse_pid = -1};
+        struct run_state st = {.sock = -1,
+                               .sigfd = -1,
+                               .pidfd = -1,
+                               .master = -1,
+                               .userns_fd = -1,
+                               .fuse_pid = -1,
+                               .netns_fd = -1,
+                               .plan = &plan,
+                               .slirp = NET_SLIRP_INIT,
+                               .publish = NET_PUBLISH_INIT};
         sigset_t fwd, saved_mask;
         int pidfd = -1, socks[2] = {-1, -1};
         int r = -1;
@@ -527,9 +653,14 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
         }
         st.pid = (pid_t)pid;
         st.fuse_overlayfs = plan.fuse_overlayfs;
-        if (plan.fuse_overlayfs) {
+        /* Now, while C is still dumpable: afterwards its /proc/PID/ns files belong to root. */
+        if (plan.fuse_overlayfs || plan.forward) {
                 _cleanup_free_ char *path = xasprintf("/proc/%ld/ns/user", pid);
                 st.userns_fd = open(path, O_RDONLY | O_CLOEXEC);
+        }
+        if (plan.forward) {
+                _cleanup_free_ char *path = xasprintf("/proc/%ld/ns/net", pid);
+                st.netns_fd = open(path, O_RDONLY | O_CLOEXEC);
         }
         st.pidfd = pidfd;
         st.sock = socks[0];
@@ -544,6 +675,13 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
         }
         if (sync_send(st.sock, SYNC_MAPS_WRITTEN, 0, NULL, -1, err) < 0)
                 goto out;
+        /* The relay joins the container's user namespace, which needs its maps; it takes the host sockets along. */
+        if (plan.forward) {
+                if (net_publish_start(plan.forward, st.userns_fd, st.netns_fd, &st.publish, err) < 0)
+                        goto out;
+                forward_set_free(plan.forward);
+                plan.forward = NULL;
+        }
         if (supervise(&st, spec, err) < 0)
                 goto out;
         *ret_exit_code = init_exit_code(st.status);

@@ -6,6 +6,8 @@
 #include <sys/types.h>
 
 #include "fs/fs.h"
+#include "net/files.h"
+#include "net/forward.h"
 #include "idmap/map.h"
 #include "security/caps.h"
 #include "security/seccomp.h"
@@ -25,6 +27,13 @@ struct launch_plan {
         caps_mask caps;                 /* the workload's capability set (bounding; and permitted/effective for root) */
         caps_mask caps_added;           /* what --cap-add named: raised as ambient for a non-root workload */
         struct seccomp_program seccomp; /* built before clone (errors are the user's, exit 125); .len 0 = none */
+        char *hostname;                 /* the container's host name */
+        struct net_files net_files;     /* what fs.resolv_conf/hosts/hostname point into */
+        char *slirp_helper;             /* burrow-slirp's path, for --network slirp */
+        char *host_resolv_conf;         /* the file burrow-slirp's DNS forwarder reads the host's servers from */
+        struct port_mapping *ports;     /* -p and -P, host ports filled in by forward_bind */
+        size_t n_ports;
+        struct forward_set *forward; /* the bound host sockets, until the relay takes them */
 };
 
 /* Runs the container described by a validated spec in the foreground and returns the exit code burrow should exit

@@ -17,6 +17,8 @@ enum sync_type {
         SYNC_FUSE_MOUNT,       /* C -> P: mount the image's layers with fuse-overlayfs, please */
         SYNC_FUSE_MOUNTED,     /* P -> C: the mount, as a detached tree (fd attached); on failure P kills C */
         SYNC_EXEC_FAILED,      /* C -> P: exec of the command failed; errnum decides 126 or 127 */
+        SYNC_TAP_FD,           /* C -> P: tap0 of the container's network (fd attached), for burrow-slirp */
+        SYNC_NET_READY,        /* P -> C: burrow-slirp runs; C may start the workload */
 };
 
 #define SYNC_TEXT_MAX 1024

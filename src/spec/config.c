@@ -25,6 +25,7 @@ static const struct key_info keys[CONFIG_N_KEYS] = {
     [CONFIG_STORAGE_DRIVER] = {"storage", "driver", storage_drivers, false},
     [CONFIG_STORAGE_ROOT] = {"storage", "root", NULL, true},
     [CONFIG_NETWORK_MODE] = {"network", "mode", network_modes, false},
+    [CONFIG_NETWORK_RESOLV_CONF] = {"network", "resolv_conf", NULL, true},
 };
 
 static bool is_space(char c)
@@ -80,11 +81,21 @@ static int parse_string(const char *s, char **ret, const char **why)
                 if (*s == '\\' && quote == '"') {
                         s++;
                         switch (*s) {
-                        case '"': out[n++] = '"'; break;
-                        case '\\': out[n++] = '\\'; break;
-                        case 't': out[n++] = '\t'; break;
-                        case 'n': out[n++] = '\n'; break;
-                        default: *why = "unknown escape in a string"; return -1;
+                        case '"':
+                                out[n++] = '"';
+                                break;
+                        case '\\':
+                                out[n++] = '\\';
+                                break;
+                        case 't':
+                                out[n++] = '\t';
+                                break;
+                        case 'n':
+                                out[n++] = '\n';
+                                break;
+                        default:
+                                *why = "unknown escape in a string";
+                                return -1;
                         }
                         continue;
                 }
@@ -105,8 +116,8 @@ static int line_error(burrow_error **err, const char *origin, size_t line, const
         return error_make(err, 0, "%s:%zu: %s", origin, line, what);
 }
 
-static int set_value(struct burrow_config *cfg, const char *section, const char *name, char *value,
-                     const char *origin, size_t line, burrow_error **err)
+static int set_value(struct burrow_config *cfg, const char *section, const char *name, char *value, const char *origin,
+                     size_t line, burrow_error **err)
 {
         for (size_t k = 0; k < CONFIG_N_KEYS; k++) {
                 const struct key_info *info = &keys[k];

@@ -20,9 +20,10 @@
 
 /* Every key burrow knows, "section.key"; the table in config.c says which values each takes. */
 enum config_key {
-        CONFIG_STORAGE_DRIVER, /* storage.driver: auto | overlay | fuse-overlayfs | vfs */
-        CONFIG_STORAGE_ROOT,   /* storage.root: an absolute path */
-        CONFIG_NETWORK_MODE,   /* network.mode: slirp | none | host */
+        CONFIG_STORAGE_DRIVER,      /* storage.driver: auto | overlay | fuse-overlayfs | vfs */
+        CONFIG_STORAGE_ROOT,        /* storage.root: an absolute path */
+        CONFIG_NETWORK_MODE,        /* network.mode: slirp | none | host */
+        CONFIG_NETWORK_RESOLV_CONF, /* network.resolv_conf: an absolute path; the resolvers slirp's DNS forwards to */
         CONFIG_N_KEYS,
 };
 

@@ -46,3 +46,15 @@ int parse_bool(const char *arg, bool *ret);
 /* Lexically cleans an absolute path: collapses "//" and ".", resolves ".." without climbing above "/", drops a
  * trailing "/". Returns NULL for a relative or empty path. */
 char *path_clean(const char *path);
+
+/* parse-net.c: --network none | host | slirp[:mtu=N,cidr=A.B.C.D/N,enable_ipv6=BOOL,allow_host_loopback=BOOL,
+ * outbound_addr=IPV4,outbound_addr6=IPV6] (slirp4netns and private are accepted as names of slirp). */
+int parse_network(const char *arg, enum spec_network *ret_mode, struct spec_slirp *slirp, burrow_error **err);
+
+/* parse-net.c: --add-host NAME:IP (or NAME=IP; IP may be "host-gateway"); appends "IP NAME". */
+int parse_add_host(const char *arg, strv *out, burrow_error **err);
+
+/* parse-net.c: --dns IP, --dns-search DOMAIN ("." for none), --dns-option OPTION; each appends its argument. */
+int parse_dns(const char *arg, strv *out, burrow_error **err);
+int parse_dns_search(const char *arg, strv *out, burrow_error **err);
+int parse_dns_option(const char *arg, strv *out, burrow_error **err);

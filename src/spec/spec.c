@@ -20,7 +20,8 @@ void spec_init(struct burrow_spec *spec)
         memset(spec, 0, sizeof(*spec));
         spec->init = true;
         spec->no_new_privileges = true;
-        spec->network = SPEC_NETWORK_NONE;
+        spec->network = SPEC_NETWORK_SLIRP;
+        spec->slirp = (struct spec_slirp){.mtu = 65520, .network = 0x0a000200, .prefix = 24, .ipv6 = true};
         if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
                 abort();
         for (size_t i = 0; i < sizeof(raw); i++)
@@ -51,6 +52,15 @@ void spec_clear(struct burrow_spec *spec)
         free(spec->overlay_upper);
         free(spec->overlay_work);
         free(spec->image);
+        free(spec->slirp.outbound_addr);
+        free(spec->slirp.outbound_addr6);
+        free(spec->slirp.upstream_resolv_conf);
+        strv_clear(&spec->exposed_ports);
+        strv_clear(&spec->dns);
+        strv_clear(&spec->dns_search);
+        strv_clear(&spec->dns_options);
+        strv_clear(&spec->add_hosts);
+        free(spec->ports);
         free(spec->entrypoint);
         strv_clear(&spec->args);
         strv_clear(&spec->env);

@@ -7,12 +7,27 @@
 #include <stdint.h>
 
 #include "idmap/map.h"
+#include "net/portspec.h"
 #include "util/error.h"
 #include "util/strv.h"
 
 enum spec_network {
-        SPEC_NETWORK_NONE, /* own netns with only loopback, up */
-        SPEC_NETWORK_HOST, /* the host's netns */
+        SPEC_NETWORK_SLIRP, /* own netns with loopback and tap0, bridged to the host by burrow-slirp (the default) */
+        SPEC_NETWORK_NONE,  /* own netns with only loopback, up */
+        SPEC_NETWORK_HOST,  /* the host's netns */
+};
+
+/* --network slirp:OPTIONS, with slirp4netns' defaults and names. */
+struct spec_slirp {
+        unsigned int mtu;         /* 65520 */
+        uint32_t network;         /* 10.0.2.0, host byte order; the container is .100, the gateway .2, DNS .3 */
+        unsigned int prefix;      /* 24; at most 25, so that .100 fits */
+        bool ipv6;                /* fd00::/64 by router advertisement; gateway fd00::2, DNS fd00::3 */
+        bool allow_host_loopback; /* the gateway reaches the host's 127.0.0.1 / ::1; off by default */
+        char *outbound_addr;      /* host IPv4 address outgoing connections use, or NULL */
+        char *outbound_addr6;
+        char *upstream_resolv_conf; /* burrow.conf network.resolv_conf: the host resolvers DNS is forwarded to (NULL:
+                                     * /etc/resolv.conf, or systemd-resolved's list behind its 127.0.0.53 stub) */
 };
 
 enum spec_userns {
@@ -79,6 +94,15 @@ struct burrow_spec {
         strv readonly_paths;
 
         enum spec_network network;
+        struct spec_slirp slirp;
+        strv dns;                   /* --dns servers (replace the default resolver in /etc/resolv.conf) */
+        strv dns_search;            /* --dns-search domains ("." = none) */
+        strv dns_options;           /* --dns-option */
+        strv add_hosts;             /* --add-host, as "NAME IP" lines for /etc/hosts */
+        struct port_mapping *ports; /* -p, expanded */
+        size_t n_ports;
+        bool publish_all;   /* -P: the image's ExposedPorts to free host ports */
+        strv exposed_ports; /* the image's ExposedPorts ("80/tcp") */
         enum spec_userns userns;
         struct idmap_range *uidmap_request; /* --uidmap, intermediate-namespace host ids */
         size_t n_uidmap_request;

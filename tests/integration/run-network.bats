@@ -1,27 +1,27 @@
 #!/usr/bin/env bats
-# --network none (the default): an own network namespace with only lo, and lo is up. --network host: the host's
-# interfaces. --net is an alias.
+# --network none: an own network namespace with only lo, and lo is up. --network host: the host's interfaces. --net is
+# an alias. The default, slirp (lo and tap0), has its own files: net-slirp.bats, net-ports.bats, net-dns.bats.
 
 load helpers
 
 setup_file() { burrow_setup_file; }
 
-@test "by default the container has only the loopback interface" {
+@test "by default the container has lo and tap0 (slirp)" {
 	burrow_run ls /sys/class/net
-	assert_ok "lo"
+	assert_ok "$(printf 'lo\ntap0')"
 }
 
-@test "by default lo is up" {
+@test "--network none has only lo, and lo is up" {
 	# IFF_UP|IFF_LOOPBACK = 0x9; IFF_RUNNING (0x40) follows once up.
-	burrow_run sh -c 'cat /sys/class/net/lo/operstate; ip -o link show lo | grep -o "<[^>]*>"'
+	burrow_run --network none sh -c 'cat /sys/class/net/lo/operstate; ip -o link show lo | grep -o "<[^>]*>"'
 	assert_status 0
 	assert_stderr ""
 	[ "${lines[0]}" = unknown ] || { _show; false; }
 	[[ "${lines[1]}" == *UP* ]] || { _show; false; }
 }
 
-@test "by default 127.0.0.1 is reachable: a connection to a closed port is refused, not unroutable" {
-	burrow_run nc 127.0.0.1 9
+@test "with --network none 127.0.0.1 is reachable: a connection to a closed port is refused, not unroutable" {
+	burrow_run --network none nc 127.0.0.1 9
 	assert_status 1
 	assert_stderr_contains "Connection refused"
 }

@@ -54,9 +54,9 @@ mount_flags_cmd='awk -v p="$1" '"'"'$5 == p { split($6, o, ","); f = o[1] } END 
 }
 
 @test "--security-opt mask=/etc/hostname makes the file read empty" {
-	burrow_run cat /etc/hostname
-	assert_ok "host-name-file"
-	burrow_run --security-opt mask=/etc/hostname cat /etc/hostname
+	burrow_run -h named cat /etc/hostname
+	assert_ok "named"
+	burrow_run -h named --security-opt mask=/etc/hostname cat /etc/hostname
 	assert_ok ""
 }
 
