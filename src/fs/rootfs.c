@@ -273,7 +273,10 @@ char *fs_overlay_options(const struct burrow_spec *spec)
                         strcat(lower, ":");
                 strcat(lower, spec->overlay_lower.items[i]);
         }
-        return xasprintf("lowerdir=%s,upperdir=%s,workdir=%s", lower, spec->overlay_upper, spec->overlay_work);
+        /* volatile: no fsync, ever, on the writable layer (the kernel's overlay also skips the fsync of every
+         * copy-up). A foreground run's layer is removed when it ends, so a crash loses nothing that would have been
+         * kept; podman does the same for --rm containers. Both drivers read the option. */
+        return xasprintf("lowerdir=%s,upperdir=%s,workdir=%s,volatile", lower, spec->overlay_upper, spec->overlay_work);
 }
 
 static int attach_fuse_tree(const struct burrow_spec *spec, const struct fs_fuse_mounter *fuse, burrow_error **err)
