@@ -208,7 +208,10 @@ static int load_file(const char *path, bool must_exist, struct burrow_config *cf
         size_t len;
 
         if (file_read_all(path, CONFIG_MAX_SIZE + 1, &text, &len, err) < 0) {
-                if ((*err)->errnum == ENOENT && !must_exist) {
+                /* A default location that is not there, or that we cannot even look into (HOME still pointing at
+                 * another user's home under sudo or setpriv), is no configuration. */
+                if (!must_exist &&
+                    ((*err)->errnum == ENOENT || (*err)->errnum == ENOTDIR || (*err)->errnum == EACCES)) {
                         error_free(err);
                         return 0;
                 }
