@@ -44,6 +44,8 @@ enum {
         OPT_DNS_SEARCH,
         OPT_DNS_OPTION,
         OPT_ADD_HOST,
+        OPT_CGROUP_MANAGER,
+        OPT_LIMIT, /* every resource-limit flag: the name comes from the option table */
 };
 
 static const struct option run_options[] = {
@@ -80,6 +82,24 @@ static const struct option run_options[] = {
     {"dns-option", required_argument, NULL, OPT_DNS_OPTION},
     {"dns-opt", required_argument, NULL, OPT_DNS_OPTION},
     {"add-host", required_argument, NULL, OPT_ADD_HOST},
+    {"cgroup-manager", required_argument, NULL, OPT_CGROUP_MANAGER},
+    {"memory", required_argument, NULL, OPT_LIMIT},
+    {"memory-reservation", required_argument, NULL, OPT_LIMIT},
+    {"memory-swap", required_argument, NULL, OPT_LIMIT},
+    {"cpus", required_argument, NULL, OPT_LIMIT},
+    {"cpu-shares", required_argument, NULL, OPT_LIMIT},
+    {"cpu-weight", required_argument, NULL, OPT_LIMIT},
+    {"cpu-quota", required_argument, NULL, OPT_LIMIT},
+    {"cpu-period", required_argument, NULL, OPT_LIMIT},
+    {"cpuset-cpus", required_argument, NULL, OPT_LIMIT},
+    {"cpuset-mems", required_argument, NULL, OPT_LIMIT},
+    {"pids-limit", required_argument, NULL, OPT_LIMIT},
+    {"blkio-weight", required_argument, NULL, OPT_LIMIT},
+    {"device-read-bps", required_argument, NULL, OPT_LIMIT},
+    {"device-write-bps", required_argument, NULL, OPT_LIMIT},
+    {"device-read-iops", required_argument, NULL, OPT_LIMIT},
+    {"device-write-iops", required_argument, NULL, OPT_LIMIT},
+    {"cgroup-conf", required_argument, NULL, OPT_LIMIT},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -115,6 +135,16 @@ static void run_usage(void)
             "      --dns-search DOMAIN       DNS search domain (\".\" for none)\n"
             "      --dns-option OPTION       resolv.conf option (ndots:2, ...)\n"
             "      --add-host NAME:IP        add a line to /etc/hosts (IP may be host-gateway)\n"
+            "  -m, --memory N[b|k|m|g]       memory limit (memory.max); --memory-reservation (memory.low),\n"
+            "                                --memory-swap (memory + swap; -1 = unlimited)\n"
+            "      --cpus N                  CPU time, in CPUs (cpu.max); --cpu-quota/--cpu-period in microseconds,\n"
+            "                                --cpu-shares (2-262144) or --cpu-weight (1-10000) (cpu.weight)\n"
+            "      --cpuset-cpus LIST, --cpuset-mems LIST   CPUs and memory nodes (cpuset)\n"
+            "      --pids-limit N            most processes (pids.max; -1 = unlimited)\n"
+            "      --blkio-weight N          I/O weight 10-1000 (io.weight); --device-read-bps PATH:RATE,\n"
+            "                                --device-write-bps, --device-read-iops, --device-write-iops (io.max)\n"
+            "      --cgroup-conf KEY=VALUE   write any cgroup v2 file of the container's cgroup\n"
+            "      --cgroup-manager MANAGER  auto (default) or cgroupfs: the delegated cgroup v2 subtree; disabled\n"
             "      --uidmap C:H:N            map container uids C.. to intermediate ids H.. (0 = you, 1.. =\n"
             "                                your subordinate ids); repeatable\n"
             "      --gidmap C:H:N            the same for gids\n"
@@ -338,6 +368,17 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
                 return parse_dns_option(arg, &spec->dns_options, err);
         case OPT_ADD_HOST:
                 return parse_add_host(arg, &spec->add_hosts, err);
+        case OPT_CGROUP_MANAGER:
+                if (strcmp(arg, "auto") == 0)
+                        spec->cgroup_manager = SPEC_CGROUP_AUTO;
+                else if (strcmp(arg, "cgroupfs") == 0)
+                        spec->cgroup_manager = SPEC_CGROUP_CGROUPFS;
+                else if (strcmp(arg, "disabled") == 0)
+                        spec->cgroup_manager = SPEC_CGROUP_DISABLED;
+                else
+                        return error_make(err, 0,
+                                          "invalid --cgroup-manager \"%s\": expected auto, cgroupfs or disabled", arg);
+                return 0;
         case OPT_UIDMAP:
                 return add_idmap(&spec->uidmap_request, &spec->n_uidmap_request, "--uidmap", arg, err);
         case OPT_GIDMAP:
@@ -398,13 +439,13 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
 /* Fills the spec from argv. Returns 1 when --help was printed, 0 on success, -1 with *err. */
 static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, burrow_error **err)
 {
-        int opt;
+        int opt, index = -1;
 
         /* "+": stop at the first non-option, so the command's own flags stay its own. ":": report missing arguments
          * as ':' so that the one error line is ours. */
         opterr = 0;
         optind = 1;
-        while ((opt = getopt_long(argc, argv, "+:e:w:u:v:h:p:Pti", run_options, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, "+:e:w:u:v:h:p:m:Pti", run_options, &index)) != -1) {
                 if (opt == OPT_HELP) {
                         run_usage();
                         return 1;
@@ -419,6 +460,12 @@ static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, burro
                 if (optarg && strlen(optarg) > PARSE_MAX_ARG)
                         return error_make(err, 0, "option %s: the value is longer than %d bytes", argv[optind - 1],
                                           PARSE_MAX_ARG);
+                /* The resource limits are checked together, once all are known (cgroup/limits.h). */
+                if (opt == OPT_LIMIT || opt == 'm') {
+                        strv_push_owned(&spec->cgroup_flags,
+                                        xasprintf("%s=%s", opt == 'm' ? "memory" : run_options[index].name, optarg));
+                        continue;
+                }
                 if (parse_run_option(spec, opt, optarg, err) < 0)
                         return -1;
         }
@@ -460,11 +507,14 @@ static int apply_config_defaults(struct burrow_spec *spec, burrow_error **err)
         if (driver && parse_run_option(spec, OPT_STORAGE_DRIVER, driver, err) < 0)
                 return error_wrap(err, "burrow.conf: storage.driver");
         const char *resolv = config_get(&cli_config, CONFIG_NETWORK_RESOLV_CONF);
+        const char *manager = config_get(&cli_config, CONFIG_CGROUP_MANAGER);
 
         if (network && parse_run_option(spec, OPT_NETWORK, network, err) < 0)
                 return error_wrap(err, "burrow.conf: network.mode");
         if (resolv)
                 spec->slirp.upstream_resolv_conf = xstrdup(resolv);
+        if (manager && parse_run_option(spec, OPT_CGROUP_MANAGER, manager, err) < 0)
+                return error_wrap(err, "burrow.conf: cgroup.manager");
         return 0;
 }
 

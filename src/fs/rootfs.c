@@ -5,6 +5,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <unistd.h>
 
 #include "fs/fs.h"
@@ -59,6 +61,18 @@ static int setup_dev(int rootfd, const struct fs_context *ctx, burrow_error **er
         return 0;
 }
 
+/* On a cgroup v2 host, the container's own cgroup tree at /sys/fs/cgroup, as podman mounts it: the container runs in
+ * a cgroup namespace of its own (created with its user namespace, which may therefore mount it), so it sees its
+ * cgroup as the root and nothing above. Read-only but for --privileged. A v1 or hybrid host's tree stays out. */
+static int setup_cgroup2(int rootfd, unsigned long ro, burrow_error **err)
+{
+        struct statfs sfs;
+
+        if (statfs("/sys/fs/cgroup", &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
+                return 0;
+        return fs_mount_fs(rootfd, "/sys/fs/cgroup", "cgroup2", ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
+}
+
 static int setup_sys(int rootfd, const struct fs_context *ctx, burrow_error **err)
 {
         burrow_error *sysfs_err = NULL;
@@ -68,7 +82,7 @@ static int setup_sys(int rootfd, const struct fs_context *ctx, burrow_error **er
          * of that namespace mount it. Without one, the host's /sys is bound read-only instead. */
         if (ctx->own_netns) {
                 if (fs_mount_fs(rootfd, "/sys", "sysfs", ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, &sysfs_err) == 0)
-                        return 0;
+                        return setup_cgroup2(rootfd, ro, err);
                 error_free(&sysfs_err);
         }
         return fs_bind(rootfd, "/sys", "/sys", true, ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, 0, err);

@@ -11,6 +11,8 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@
 #include "idmap/write.h"
 #include "init/init.h"
 #include "launch/sync.h"
+#include "cgroup/cgroup.h"
 #include "launch/tty.h"
 #include "net/files.h"
 #include "net/publish.h"
@@ -40,6 +43,7 @@ static void plan_clear(struct launch_plan *plan)
         free(plan->ports);
         forward_set_free(plan->forward);
         plan->forward = NULL;
+        cgroup_limits_clear(&plan->limits);
         idmap_clear(&plan->uidmap);
         idmap_clear(&plan->gidmap);
         seccomp_program_clear(&plan->seccomp);
@@ -170,6 +174,45 @@ static int plan_network(const struct burrow_spec *spec, struct launch_plan *plan
         return plan_ports(spec, plan, err);
 }
 
+/* --device-read-bps and friends name a block device; cgroup v2's io.max wants its number. */
+static int block_device_number(const char *path, unsigned *ret_major, unsigned *ret_minor)
+{
+        struct stat st;
+
+        if (stat(path, &st) < 0)
+                return -errno;
+        if (!S_ISBLK(st.st_mode))
+                return -ENOTBLK;
+        *ret_major = major(st.st_rdev);
+        *ret_minor = minor(st.st_rdev);
+        return 0;
+}
+
+/* The resource-limit flags, checked together and turned into cgroup v2 writes before anything exists. */
+static int plan_limits(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
+{
+        struct cgroup_request req = {0};
+        int r = -1;
+
+        if (spec->cgroup_flags.len == 0)
+                return 0;
+        if (spec->cgroup_manager == SPEC_CGROUP_DISABLED)
+                return error_make(err, 0,
+                                  "--%s: resource limits need a cgroup, and --cgroup-manager disabled was given",
+                                  spec->cgroup_flags.items[0]);
+        for (size_t i = 0; i < spec->cgroup_flags.len; i++) {
+                _cleanup_free_ char *flag = xstrdup(spec->cgroup_flags.items[i]);
+                char *value = strchr(flag, '=');
+                *value++ = '\0';
+                if (cgroup_request_add(&req, flag, value, err) < 0)
+                        goto out;
+        }
+        r = cgroup_limits_build(&req, block_device_number, &plan->limits, err);
+out:
+        cgroup_request_clear(&req);
+        return r;
+}
+
 static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
 {
         struct idmap_subids subuids = {0}, subgids = {0};
@@ -202,7 +245,7 @@ static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan
                 plan->fuse_overlayfs = file_find_in_path("fuse-overlayfs");
         plan->fs.own_netns = spec->network != SPEC_NETWORK_HOST;
         plan->hostname = spec->hostname && spec->hostname[0] ? xstrdup(spec->hostname) : xstrndup(spec->id, 12);
-        if (plan_network(spec, plan, err) < 0)
+        if (plan_limits(spec, plan, err) < 0 || plan_network(spec, plan, err) < 0)
                 goto out;
         plan->fs.sysfs_writable = spec->privileged;
         plan->fs.gid5_mapped = idmap_to_host(&plan->gidmap, 5, &h);
@@ -258,6 +301,7 @@ struct run_state {
         const struct launch_plan *plan;
         struct net_slirp slirp;     /* burrow-slirp, once C sent tap0 */
         struct net_publish publish; /* the port relay */
+        struct cgroup_container cgroup;
 };
 
 /* After the container: ask the fuse-overlayfs daemon to unmount and leave, then make sure. Nothing may outlive
@@ -299,6 +343,7 @@ static void run_state_clear(struct run_state *st)
         net_publish_stop(&st->publish);
         net_slirp_stop(&st->slirp);
         stop_fuse_daemon(st);
+        cgroup_remove(&st->cgroup);
 }
 
 static void forward_signal(struct run_state *st, const struct signalfd_siginfo *si, bool tty)
@@ -606,6 +651,16 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
         }
 }
 
+/* The kernel's OOM killer acted in the container's cgroup: say so once. The status stays the workload's: 137 when it
+ * was the one killed (SIGKILL), as with docker. */
+static void report_oom(struct run_state *st)
+{
+        _cleanup_free_ char *max = NULL;
+
+        if (cgroup_oom_killed(&st->cgroup, &max))
+                fprintf(stderr, "burrow: container killed: out of memory (memory.max=%s)\n", max);
+}
+
 int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error **err)
 {
         struct launch_plan plan = {0};
@@ -618,7 +673,8 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
                                .netns_fd = -1,
                                .plan = &plan,
                                .slirp = NET_SLIRP_INIT,
-                               .publish = NET_PUBLISH_INIT};
+                               .publish = NET_PUBLISH_INIT,
+                               .cgroup = CGROUP_CONTAINER_INIT};
         sigset_t fwd, saved_mask;
         int pidfd = -1, socks[2] = {-1, -1};
         int r = -1;
@@ -640,7 +696,10 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
         if (sync_pair(socks, err) < 0)
                 goto out;
 
-        pid = process_clone_pidfd(namespace_flags(spec), &pidfd);
+        /* The container starts in its cgroup (CLONE_INTO_CGROUP), which is then the root of its cgroup namespace. */
+        if (plan.limits.n > 0 && cgroup_create(spec->id, &plan.limits, &st.cgroup, err) < 0)
+                goto out;
+        pid = process_clone_pidfd_into(namespace_flags(spec), st.cgroup.dirfd, &pidfd);
         if (pid < 0) {
                 error_make(err, errno, "create the container namespaces");
                 goto out;
@@ -685,6 +744,7 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
         if (supervise(&st, spec, err) < 0)
                 goto out;
         *ret_exit_code = init_exit_code(st.status);
+        report_oom(&st);
         r = 0;
 out:
         run_state_clear(&st);

@@ -5,6 +5,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "cgroup/limits.h"
 #include "fs/fs.h"
 #include "net/files.h"
 #include "net/forward.h"
@@ -34,6 +35,7 @@ struct launch_plan {
         struct port_mapping *ports;     /* -p and -P, host ports filled in by forward_bind */
         size_t n_ports;
         struct forward_set *forward; /* the bound host sockets, until the relay takes them */
+        struct cgroup_limits limits; /* cgroup v2 writes for the resource limits; .n 0 = no cgroup */
 };
 
 /* Runs the container described by a validated spec in the foreground and returns the exit code burrow should exit

@@ -20,12 +20,14 @@ struct key_info {
 
 static const char *const storage_drivers[] = {"auto", "overlay", "fuse-overlayfs", "vfs", NULL};
 static const char *const network_modes[] = {"slirp", "none", "host", NULL};
+static const char *const cgroup_managers[] = {"auto", "cgroupfs", "disabled", NULL};
 
 static const struct key_info keys[CONFIG_N_KEYS] = {
     [CONFIG_STORAGE_DRIVER] = {"storage", "driver", storage_drivers, false},
     [CONFIG_STORAGE_ROOT] = {"storage", "root", NULL, true},
     [CONFIG_NETWORK_MODE] = {"network", "mode", network_modes, false},
     [CONFIG_NETWORK_RESOLV_CONF] = {"network", "resolv_conf", NULL, true},
+    [CONFIG_CGROUP_MANAGER] = {"cgroup", "manager", cgroup_managers, false},
 };
 
 static bool is_space(char c)

@@ -24,6 +24,7 @@ enum config_key {
         CONFIG_STORAGE_ROOT,        /* storage.root: an absolute path */
         CONFIG_NETWORK_MODE,        /* network.mode: slirp | none | host */
         CONFIG_NETWORK_RESOLV_CONF, /* network.resolv_conf: an absolute path; the resolvers slirp's DNS forwards to */
+        CONFIG_CGROUP_MANAGER,      /* cgroup.manager: auto | cgroupfs | disabled */
         CONFIG_N_KEYS,
 };
 

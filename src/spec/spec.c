@@ -56,6 +56,7 @@ void spec_clear(struct burrow_spec *spec)
         free(spec->slirp.outbound_addr6);
         free(spec->slirp.upstream_resolv_conf);
         strv_clear(&spec->exposed_ports);
+        strv_clear(&spec->cgroup_flags);
         strv_clear(&spec->dns);
         strv_clear(&spec->dns_search);
         strv_clear(&spec->dns_options);

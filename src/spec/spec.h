@@ -35,6 +35,12 @@ enum spec_userns {
         SPEC_USERNS_KEEP_ID, /* caller's ids keep their value */
 };
 
+enum spec_cgroup_manager {
+        SPEC_CGROUP_AUTO,     /* a cgroup only when a limit is asked for, through the delegated subtree */
+        SPEC_CGROUP_CGROUPFS, /* the same, named */
+        SPEC_CGROUP_DISABLED, /* never a cgroup: limits are an error */
+};
+
 enum spec_storage_driver {
         SPEC_STORAGE_AUTO,           /* the kernel's overlay, else fuse-overlayfs, else vfs */
         SPEC_STORAGE_OVERLAY,        /* the kernel's overlay in the user namespace (Linux 5.11+) */
@@ -103,6 +109,11 @@ struct burrow_spec {
         size_t n_ports;
         bool publish_all;   /* -P: the image's ExposedPorts to free host ports */
         strv exposed_ports; /* the image's ExposedPorts ("80/tcp") */
+
+        /* Resource limits: docker's flags as given, "FLAG=VALUE" (FLAG without dashes), checked and turned into cgroup
+         * v2 writes before anything starts (cgroup/limits.h). */
+        strv cgroup_flags;
+        enum spec_cgroup_manager cgroup_manager;
         enum spec_userns userns;
         struct idmap_range *uidmap_request; /* --uidmap, intermediate-namespace host ids */
         size_t n_uidmap_request;

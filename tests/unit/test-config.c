@@ -20,6 +20,8 @@ static void known_keys_are_read(void)
         CHECK_STREQ(config_get(&cfg, CONFIG_STORAGE_ROOT), "/srv/b");
         CHECK_STREQ(config_get(&cfg, CONFIG_NETWORK_MODE), "none");
         /* A later file (or line) replaces the value. */
+        CHECK_OK(parse("[cgroup]\nmanager = \"disabled\"\n", &cfg, &err), &err);
+        CHECK_STREQ(config_get(&cfg, CONFIG_CGROUP_MANAGER), "disabled");
         CHECK_OK(parse("[storage]\ndriver = \"overlay\"\n", &cfg, &err), &err);
         CHECK_STREQ(config_get(&cfg, CONFIG_STORAGE_DRIVER), "overlay");
         CHECK_OK(parse("[storage]\nroot = \"/a \\\"q\\\" \\\\ b\"\n", &cfg, &err), &err);
