@@ -165,10 +165,10 @@ static int plan_network(const struct burrow_spec *spec, struct launch_plan *plan
                                           "network: burrow-slirp is not installed (expected in " BURROW_LIBEXECDIR
                                           "); use --network none, or run `burrow doctor`");
                 if (access("/dev/net/tun", R_OK | W_OK) < 0)
-                        return error_make(err, errno,
-                                          "network: /dev/net/tun must exist and be readable and writable by every "
-                                          "user (mode 0666); use --network none, or run `burrow doctor`; "
-                                          "/dev/net/tun");
+                        return error_make(err, 0,
+                                          "network: /dev/net/tun: %s (it must be readable and writable by every user, "
+                                          "mode 0666); use --network none, or run `burrow doctor`",
+                                          strerror(errno));
                 plan->host_resolv_conf = xstrdup(resolv_path);
         }
         return plan_ports(spec, plan, err);
