@@ -564,8 +564,8 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
         bool started = false, stdin_open = spec->tty && spec->interactive;
 
         for (;;) {
-                struct pollfd pfd[6];
-                int n = 0, i_sig, i_pid, i_sock = -1, i_in = -1, i_master = -1, i_slirp = -1;
+                struct pollfd pfd[7];
+                int n = 0, i_sig, i_pid, i_sock = -1, i_in = -1, i_master = -1, i_slirp = -1, i_slirp_exit = -1;
 
                 i_sig = n;
                 pfd[n++] = (struct pollfd){.fd = st->sigfd, .events = POLLIN};
@@ -578,6 +578,9 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                 if (st->slirp.ready_fd >= 0) {
                         i_slirp = n;
                         pfd[n++] = (struct pollfd){.fd = st->slirp.ready_fd, .events = POLLIN};
+                } else if (st->slirp.pid > 0) {
+                        i_slirp_exit = n;
+                        pfd[n++] = (struct pollfd){.fd = st->slirp.pidfd, .events = POLLIN};
                 }
                 if (st->master >= 0) {
                         i_master = n;
@@ -606,6 +609,15 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                                 return -1;
                         if (st->sock >= 0 && sync_send(st->sock, SYNC_NET_READY, 0, NULL, -1, err) < 0)
                                 return -1;
+                }
+                if (i_slirp_exit >= 0 && pfd[i_slirp_exit].revents) {
+                        int status;
+                        /* Not fatal: the workload goes on, offline; say so once, since nothing else would. */
+                        if (net_slirp_reap(&st->slirp, &status))
+                                fprintf(stderr,
+                                        "burrow: warning: network: burrow-slirp exited (status %d); the container "
+                                        "has no outside network any more\n",
+                                        status);
                 }
                 if (pfd[i_sig].revents & POLLIN) {
                         struct signalfd_siginfo si;

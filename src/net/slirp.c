@@ -147,6 +147,21 @@ int net_slirp_check_ready(struct net_slirp *s, burrow_error **err)
         return error_make(err, 0, "network: %s", msg[0] ? msg : "burrow-slirp exited before it was ready");
 }
 
+bool net_slirp_reap(struct net_slirp *s, int *ret_status)
+{
+        siginfo_t si = {0};
+
+        if (s->pid <= 0 || waitid((idtype_t)P_PIDFD, (id_t)s->pidfd, &si, WEXITED | WNOHANG) < 0 || si.si_pid == 0)
+                return false;
+        *ret_status = si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
+        cleanup_closep(&s->exit_fd);
+        cleanup_closep(&s->pidfd);
+        cleanup_closep(&s->ready_fd);
+        cleanup_closep(&s->stderr_fd);
+        *s = (struct net_slirp)NET_SLIRP_INIT;
+        return true;
+}
+
 void net_slirp_stop(struct net_slirp *s)
 {
         struct pollfd pfd;

@@ -4,6 +4,7 @@
  * dies), and PDEATHSIG backs that up. */
 #pragma once
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "spec/spec.h"
@@ -33,6 +34,10 @@ int net_slirp_start(const char *helper, const struct spec_slirp *slirp, const ch
 
 /* Called when ready_fd is readable: 0 when the helper reported ready, -1 with its own error line otherwise. */
 int net_slirp_check_ready(struct net_slirp *s, burrow_error **err);
+
+/* Called when pidfd is readable after the helper reported ready: reaps it and returns true with its wait status
+ * (the container has lost its network), false when it still runs. */
+bool net_slirp_reap(struct net_slirp *s, int *ret_status);
 
 /* Ends the helper (exit pipe, then SIGKILL after a grace period) and reaps it; accepts a helper never started. */
 void net_slirp_stop(struct net_slirp *s);

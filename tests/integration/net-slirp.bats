@@ -349,3 +349,16 @@ SHOW_NET='ip -o -4 addr show dev tap0 | awk "{print \$4}"; ip route | awk "\$1 =
 		[[ "$stderr" == "burrow: invalid --add-host \"$arg\": "* ]] || { echo "for --add-host ${arg@Q}"; _show; false; }
 	done
 }
+
+@test "if burrow-slirp dies during the run, one warning line says so and the workload goes on" {
+	local helper
+	burrow_start_background sh -c 'echo started; read -t 5 x </dev/null; sleep 1; echo finished'
+	[ "$READY_LINE" = started ] || { cat "$BG_ERR"; false; }
+	helper=$(pgrep -P "$BG_PID" -f burrow-slirp)
+	[ -n "$helper" ] || { echo "no burrow-slirp child of $BG_PID"; false; }
+	kill -KILL "$helper"
+	burrow_wait_background
+	assert_status 0
+	[ "$output" = finished ] || { _show; false; }
+	assert_stderr "burrow: warning: network: burrow-slirp exited (status 137); the container has no outside network any more"
+}
