@@ -233,68 +233,58 @@ out:
         return r;
 }
 
-int image_remove_layer_dir(const char *dir, burrow_error **err)
+/* Runs a job that needs no report beyond success in a namespace with the default maps; a failed job's message
+ * becomes *err. */
+static int run_job(struct extract_job *job, burrow_error **err)
 {
         struct idmap uidmap = {0}, gidmap = {0};
-        struct extract_job job = {.blob_fd = -1, .remove_only = true};
         struct extract_report rep = {0};
-        _cleanup_close_ int rootfd = -1;
         bool single;
         int r = -1;
+
+        if (build_maps(&uidmap, &gidmap, &single, err) < 0 || run_in_userns(job, &uidmap, &gidmap, &rep, err) < 0)
+                goto out;
+        if (!rep.ok) {
+                error_make(err, rep.errnum, "%s", rep.msg);
+                goto out;
+        }
+        r = 0;
+out:
+        idmap_clear(&uidmap);
+        idmap_clear(&gidmap);
+        return r;
+}
+
+int image_remove_layer_dir(const char *dir, burrow_error **err)
+{
+        struct extract_job job = {.blob_fd = -1, .remove_only = true};
+        _cleanup_close_ int rootfd = -1;
 
         if (rmdir(dir) == 0 || errno == ENOENT)
                 return 0;
         rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (rootfd < 0)
                 return error_make(err, errno, "open %s", dir);
-        if (build_maps(&uidmap, &gidmap, &single, err) < 0)
-                goto out;
         job.rootfd = rootfd;
-        if (run_in_userns(&job, &uidmap, &gidmap, &rep, err) < 0)
-                goto out;
-        if (!rep.ok) {
-                error_make(err, rep.errnum, "%s", rep.msg);
-                goto out;
-        }
+        if (run_job(&job, err) < 0)
+                return error_wrap(err, "remove the layer directory %s", dir);
         if (rmdir(dir) < 0) {
                 error_make(err, errno, "remove %s", dir);
-                goto out;
+                return error_wrap(err, "remove the layer directory %s", dir);
         }
-        r = 0;
-out:
-        idmap_clear(&uidmap);
-        idmap_clear(&gidmap);
-        if (r < 0)
-                error_wrap(err, "remove the layer directory %s", dir);
-        return r;
+        return 0;
 }
 
 int image_vfs_build(const char *const *layers, size_t n_layers, const char *dest_dir, burrow_error **err)
 {
-        struct idmap uidmap = {0}, gidmap = {0};
         struct extract_job job = {.blob_fd = -1, .rootfd = -1, .layers = layers, .n_layers = n_layers};
-        struct extract_report rep = {0};
         _cleanup_close_ int rootfd = -1;
-        bool single = false;
-        int r = -1;
 
         rootfd = open(dest_dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (rootfd < 0)
                 return error_make(err, errno, "open %s", dest_dir);
-        if (build_maps(&uidmap, &gidmap, &single, err) < 0)
-                goto out;
         job.rootfd = rootfd;
-        if (run_in_userns(&job, &uidmap, &gidmap, &rep, err) < 0)
-                goto out;
-        if (!rep.ok) {
-                error_make(err, rep.errnum, "%s", rep.msg);
-                goto out;
-        }
-        r = 0;
-out:
-        idmap_clear(&uidmap);
-        idmap_clear(&gidmap);
-        if (r < 0)
-                error_wrap(err, "copy the image's layers (vfs storage driver)");
-        return r;
+        if (run_job(&job, err) < 0)
+                return error_wrap(err, "copy the image's layers (vfs storage driver)");
+        return 0;
 }
