@@ -72,22 +72,25 @@ static int count_procs(const char *dir, bool *ret_only_us)
 static int write_file(const char *dir, const char *file, const char *value, burrow_error **err)
 {
         _cleanup_free_ char *path = xasprintf("%s/%s", dir, file);
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
 
-        if (fd < 0 || write(fd, value, strlen(value)) < 0)
-                return error_make(err, errno, "write %s to %s", value, path);
-        return 0;
+        return file_write_string(path, value, err) < 0 ? error_wrap(err, "%s=%s", file, value) : 0;
+}
+
+bool cgroup_unified(void)
+{
+        struct statfs sfs;
+
+        return statfs(CGROUP_MOUNT, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC;
 }
 
 /* Chooses the directory that will hold the container's cgroup (see cgroup.h). */
 static int find_parent(char **ret, burrow_error **err)
 {
         _cleanup_free_ char *rel = NULL, *own = NULL, *leaf = NULL;
-        struct statfs sfs;
         bool only_us;
         char pid[32];
 
-        if (statfs(CGROUP_MOUNT, &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
+        if (!cgroup_unified())
                 return error_make(
                     err, 0,
                     "resource limits need cgroup v2: this host mounts a cgroup v1 or hybrid tree on " CGROUP_MOUNT
@@ -125,11 +128,14 @@ static int find_parent(char **ret, burrow_error **err)
 /* Makes the needed controllers available to parent's children. */
 static int enable_controllers(const char *parent, unsigned needed, burrow_error **err)
 {
-        _cleanup_free_ char *path = xasprintf("%s/cgroup.controllers", parent), *available = NULL, *request = NULL;
-        char buf[128] = "";
+        _cleanup_free_ char *path = xasprintf("%s/cgroup.controllers", parent), *available = NULL, *spaced = NULL;
+        char request[128] = "";
 
         if (file_read_all(path, CGROUP_FILE_MAX, &available, NULL, err) < 0)
                 return -1;
+        available[strcspn(available, "\n")] = '\0';
+        /* Padded with spaces, so that a whole name is matched. */
+        spaced = xasprintf(" %s ", available);
         for (unsigned bit = 1; bit <= CGROUP_CTRL_MISC; bit <<= 1) {
                 const char *name = cgroup_controller_name(bit);
                 char padded[64];
@@ -137,22 +143,16 @@ static int enable_controllers(const char *parent, unsigned needed, burrow_error 
                 if (!(needed & bit))
                         continue;
                 snprintf(padded, sizeof(padded), " %s ", name);
-                available[strcspn(available, "\n")] = '\0';
-                {
-                        _cleanup_free_ char *spaced = xasprintf(" %s ", available);
-                        if (strstr(spaced, padded) == NULL)
-                                return error_make(err, 0,
-                                                  "resource limits: the %s controller is not delegated to %s (it lists "
-                                                  "\"%s\"; with systemd: a user@.service drop-in with "
-                                                  "Delegate=cpu cpuset io memory pids); %s",
-                                                  name, parent, available, doctor);
-                }
-                snprintf(buf + strlen(buf), sizeof(buf) - strlen(buf), "%s+%s", buf[0] ? " " : "", name);
+                if (strstr(spaced, padded) == NULL)
+                        return error_make(err, 0,
+                                          "resource limits: the %s controller is not delegated to %s (it lists "
+                                          "\"%s\"; with systemd: a user@.service drop-in with "
+                                          "Delegate=cpu cpuset io memory pids); %s",
+                                          name, parent, available, doctor);
+                snprintf(request + strlen(request), sizeof(request) - strlen(request), "%s+%s", request[0] ? " " : "",
+                         name);
         }
-        if (buf[0] == '\0')
-                return 0;
-        request = xstrdup(buf);
-        if (write_file(parent, "cgroup.subtree_control", request, err) < 0)
+        if (request[0] != '\0' && write_file(parent, "cgroup.subtree_control", request, err) < 0)
                 return error_wrap(err, "resource limits: enable the controllers");
         return 0;
 }

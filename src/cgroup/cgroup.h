@@ -21,6 +21,9 @@ struct cgroup_container {
                 .dirfd = -1, .path = NULL                                                                              \
         }
 
+/* True when CGROUP_MOUNT is a cgroup v2 tree (not a v1 or hybrid one). */
+bool cgroup_unified(void);
+
 /* Finds where the container's cgroup can live and creates it, before the container exists:
  *  - in the caller's own cgroup when the caller is its only process (a `systemd-run --user --scope -p Delegate=yes`
  *    scope): the caller first moves into a leaf of it, "supervisor", because cgroup v2 lets a cgroup with processes

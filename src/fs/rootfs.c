@@ -5,10 +5,9 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/vfs.h>
-#include <linux/magic.h>
 #include <unistd.h>
 
+#include "cgroup/cgroup.h"
 #include "fs/fs.h"
 #include "util/cleanup.h"
 #include "util/fileutil.h"
@@ -66,11 +65,9 @@ static int setup_dev(int rootfd, const struct fs_context *ctx, burrow_error **er
  * cgroup as the root and nothing above. Read-only but for --privileged. A v1 or hybrid host's tree stays out. */
 static int setup_cgroup2(int rootfd, unsigned long ro, burrow_error **err)
 {
-        struct statfs sfs;
-
-        if (statfs("/sys/fs/cgroup", &sfs) < 0 || sfs.f_type != CGROUP2_SUPER_MAGIC)
+        if (!cgroup_unified())
                 return 0;
-        return fs_mount_fs(rootfd, "/sys/fs/cgroup", "cgroup2", ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
+        return fs_mount_fs(rootfd, CGROUP_MOUNT, "cgroup2", ro | MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err);
 }
 
 static int setup_sys(int rootfd, const struct fs_context *ctx, burrow_error **err)

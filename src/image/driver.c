@@ -27,13 +27,6 @@ const char *image_driver_fuse_problem(void)
         return NULL;
 }
 
-static int write_file(const char *path, const char *text)
-{
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-
-        return fd < 0 ? -1 : fd_write_all(fd, text, strlen(text));
-}
-
 /* The probe child: a user namespace mapping only the caller (no newuidmap: the kernel lets a process map itself),
  * a private mount namespace, and the same overlay mount options the container uses. Exit status 0 = mounted. */
 static _Noreturn void probe_child(const char *dir, uid_t uid, gid_t gid)
@@ -43,12 +36,13 @@ static _Noreturn void probe_child(const char *dir, uid_t uid, gid_t gid)
         if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
                 _exit(1);
         snprintf(map, sizeof(map), "0 %u 1", (unsigned)uid);
-        if (write_file("/proc/self/setgroups", "deny") < 0 || write_file("/proc/self/uid_map", map) < 0)
+        if (file_write_string("/proc/self/setgroups", "deny", NULL) < 0 ||
+            file_write_string("/proc/self/uid_map", map, NULL) < 0)
                 _exit(1);
         snprintf(map, sizeof(map), "0 %u 1", (unsigned)gid);
         /* By name, after unshare: an fd opened before points into the old mount namespace, and overlay refuses layers
          * that are not mounted in the mounter's own ("failed to clone upperpath"). */
-        if (write_file("/proc/self/gid_map", map) < 0 || chdir(dir) < 0)
+        if (file_write_string("/proc/self/gid_map", map, NULL) < 0 || chdir(dir) < 0)
                 _exit(1);
         if (mount("overlay", "merged", "overlay", 0, "lowerdir=lower,upperdir=upper,workdir=work,userxattr") < 0)
                 _exit(1);
