@@ -309,17 +309,12 @@ struct run_state {
 static void stop_fuse_daemon(struct run_state *st)
 {
         _cleanup_close_ int pidfd = -1;
-        struct pollfd pfd;
 
         if (st->fuse_pid <= 0)
                 return;
         pidfd = (int)syscall(SYS_pidfd_open, st->fuse_pid, 0);
         kill(st->fuse_pid, SIGTERM);
-        pfd = (struct pollfd){.fd = pidfd, .events = POLLIN};
-        if (pidfd < 0 || poll(&pfd, 1, 2000) <= 0)
-                kill(st->fuse_pid, SIGKILL);
-        while (waitpid(st->fuse_pid, NULL, 0) < 0 && errno == EINTR)
-                ;
+        process_finish(st->fuse_pid, pidfd, 2000);
         st->fuse_pid = -1;
 }
 

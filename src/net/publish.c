@@ -60,16 +60,10 @@ int net_publish_start(struct forward_set *set, int userns_fd, int netns_fd, stru
 
 void net_publish_stop(struct net_publish *p)
 {
-        struct pollfd pfd;
-
         if (p->pid <= 0)
                 return;
         cleanup_closep(&p->exit_fd);
-        pfd = (struct pollfd){.fd = p->pidfd, .events = POLLIN};
-        if (p->pidfd < 0 || poll(&pfd, 1, 1000) <= 0)
-                syscall(SYS_pidfd_send_signal, p->pidfd, SIGKILL, NULL, 0);
-        while (waitpid(p->pid, NULL, 0) < 0 && errno == EINTR)
-                ;
+        process_finish(p->pid, p->pidfd, 1000);
         cleanup_closep(&p->pidfd);
         *p = (struct net_publish)NET_PUBLISH_INIT;
 }

@@ -164,16 +164,10 @@ bool net_slirp_reap(struct net_slirp *s, int *ret_status)
 
 void net_slirp_stop(struct net_slirp *s)
 {
-        struct pollfd pfd;
-
         if (s->pid <= 0)
                 return;
         cleanup_closep(&s->exit_fd);
-        pfd = (struct pollfd){.fd = s->pidfd, .events = POLLIN};
-        if (s->pidfd < 0 || poll(&pfd, 1, 1000) <= 0)
-                syscall(SYS_pidfd_send_signal, s->pidfd, SIGKILL, NULL, 0);
-        while (waitpid(s->pid, NULL, 0) < 0 && errno == EINTR)
-                ;
+        process_finish(s->pid, s->pidfd, 1000);
         cleanup_closep(&s->pidfd);
         cleanup_closep(&s->ready_fd);
         cleanup_closep(&s->stderr_fd);

@@ -1,5 +1,7 @@
 #include "util/process.h"
 
+#include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdint.h>
 #include <sys/syscall.h>
@@ -48,4 +50,16 @@ pid_t process_clone_pidfd_into(unsigned long flags, int cgroup_fd, int *ret_pidf
         args.v0.flags |= CLONE_INTO_CGROUP;
         args.cgroup = (uint64_t)cgroup_fd;
         return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
+}
+
+void process_finish(pid_t pid, int pidfd, int timeout_ms)
+{
+        struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
+
+        if (pidfd < 0 || poll(&pfd, 1, timeout_ms) <= 0) {
+                if (pidfd < 0 || syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0)
+                        kill(pid, SIGKILL);
+        }
+        while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
 }
