@@ -239,13 +239,18 @@ leak_check() {
 # burrow_start_background [RUN OPTIONS...] CMD...: sets BG_PID (burrow's pid), BG_OUT (rest of stdout, a file after
 # the first line), BG_ERR (stderr file), READY_LINE (the first line). The workload must print one line first.
 burrow_start_background() {
+	start_background --rootfs "$ROOTFS" "$@"
+}
+
+# start_background RUN-ARGS...: the same for any `burrow run` command line (an image, or a --rootfs of the test's own).
+start_background() {
 	local fifo="$BATS_TEST_TMPDIR/ready.fifo"
 	rm -f "$fifo"
 	mkfifo "$fifo"
 	BG_ERR="$BATS_TEST_TMPDIR/bg.stderr"
 	BG_OUT="$BATS_TEST_TMPDIR/bg.stdout"
 	# fd 3 is bats' own output channel: a background job must not keep it open.
-	"$BURROW" run --rootfs "$ROOTFS" "$@" >"$fifo" 2>"$BG_ERR" </dev/null 3>&- &
+	"$BURROW" run "$@" >"$fifo" 2>"$BG_ERR" </dev/null 3>&- &
 	BG_PID=$!
 	exec {BG_FD}<"$fifo"
 	READY_LINE=
@@ -270,4 +275,19 @@ burrow_wait_background() {
 # Pseudo-terminal driver (tests/integration/ptydrive.py).
 ptydrive() {
 	python3 "$BATS_TEST_DIRNAME/ptydrive.py" "$@"
+}
+
+# stop_test_processes: for teardown(); kills, by PID, the test servers a test recorded in SERVER_PIDS and a
+# background burrow it left in BG_PID.
+stop_test_processes() {
+	local pid
+	for pid in "${SERVER_PIDS[@]}"; do
+		kill "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	if [ -n "${BG_PID:-}" ]; then
+		kill -KILL "$BG_PID" 2>/dev/null
+		wait "$BG_PID" 2>/dev/null
+	fi
+	true
 }

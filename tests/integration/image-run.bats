@@ -26,19 +26,6 @@ setup_file() {
 	"$BURROW" load -q -i "$work/ep.tar" >/dev/null
 }
 
-# Like helpers.bash's burrow_start_background, for an image: waits for the workload's first line.
-image_start_background() {
-	local fifo="$BATS_TEST_TMPDIR/ready.fifo"
-	rm -f "$fifo"
-	mkfifo "$fifo"
-	"$BURROW" run "$@" >"$fifo" 2>"$BATS_TEST_TMPDIR/bg.stderr" </dev/null 3>&- &
-	BG_PID=$!
-	exec {BG_FD}<"$fifo"
-	IFS= read -r -u "$BG_FD" READY_LINE || true
-	cat <&"$BG_FD" >/dev/null 3>&- &
-	exec {BG_FD}<&-
-}
-
 @test "an image's Cmd runs when no command is given" {
 	run --separate-stderr "$BURROW" run test
 	assert_ok "from-cmd"
@@ -98,7 +85,7 @@ image_start_background() {
 	python3 "$TESTS_DIR/images/mkimage.py" --owner 0:0 --tag localhost/solo:latest \
 		--docker-archive "$BATS_TEST_TMPDIR/solo.tar" "$ROOTFS" >/dev/null
 	"$BURROW" load -q -i "$BATS_TEST_TMPDIR/solo.tar" >/dev/null
-	image_start_background solo sh -c 'echo started; exec sleep 30'
+	start_background solo sh -c 'echo started; exec sleep 30'
 	run --separate-stderr "$BURROW" rmi solo
 	assert_burrow_error
 	assert_stderr "burrow: image solo: in use by a running container"
@@ -110,7 +97,7 @@ image_start_background() {
 }
 
 @test "a burrow killed with SIGKILL leaves a container directory that the next run collects" {
-	image_start_background test sh -c 'echo started; exec sleep 30'
+	start_background test sh -c 'echo started; exec sleep 30'
 	kill -KILL "$BG_PID"
 	wait "$BG_PID" 2>/dev/null || true
 	# The container dies with burrow (PDEATHSIG), a moment later; its directory stays until a later run collects it.

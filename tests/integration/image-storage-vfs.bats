@@ -56,16 +56,12 @@ PY
 }
 
 @test "vfs: the root is a copy in the container's directory, not an overlay; writes are private and gone after the run" {
-	local fifo="$BATS_TEST_TMPDIR/ready.fifo" line
-	mkfifo "$fifo"
-	"$BURROW" run --storage-driver vfs vfs sh -c 'echo x >/written; echo started; exec sleep 30' >"$fifo" 2>/dev/null 3>&- &
-	local pid=$!
-	read -r line <"$fifo"
-	[ "$line" = started ]
+	start_background --storage-driver vfs vfs sh -c 'echo x >/written; echo started; exec sleep 30'
+	[ "$READY_LINE" = started ]
 	ls "$BURROW_ROOT"/containers/*/rootfs/written
 	! ls -d "$BURROW_ROOT"/containers/*/upper 2>/dev/null
-	kill -TERM "$pid"
-	wait "$pid" || true
+	kill -TERM "$BG_PID"
+	wait "$BG_PID" || true
 	run --separate-stderr "$BURROW" run --storage-driver vfs vfs sh -c 'ls /written 2>/dev/null || echo clean'
 	assert_ok clean
 	[ -z "$(ls -A "$BURROW_ROOT/containers")" ] || { ls -la "$BURROW_ROOT/containers"; false; }

@@ -29,18 +29,7 @@ setup_file() {
 SERVER_PIDS=()
 NETECHO="$BATS_TEST_DIRNAME/netecho.py"
 
-teardown() {
-	local pid
-	for pid in "${SERVER_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	if [ -n "${BG_PID:-}" ]; then
-		kill -KILL "$BG_PID" 2>/dev/null
-		wait "$BG_PID" 2>/dev/null
-	fi
-	true
-}
+teardown() { stop_test_processes; }
 
 # free_port [tcp|udp]: a port free on every host address (IPv4 and IPv6) at the moment.
 free_port() {
@@ -471,21 +460,9 @@ wait_port_free() {
 # ---------------------------------------------------------------------------------------------------------------
 # -P
 
-# image_start_background IMAGE-RUN-ARGS...: burrow run of an image in the background, until its first line.
-image_start_background() {
-	local fifo="$BATS_TEST_TMPDIR/ready.fifo"
-	rm -f "$fifo"
-	mkfifo "$fifo"
-	BG_ERR="$BATS_TEST_TMPDIR/bg.stderr"
-	"$BURROW" run "$@" >"$fifo" 2>"$BG_ERR" </dev/null 3>&- &
-	BG_PID=$!
-	READY_LINE=
-	read -r READY_LINE <"$fifo" || true
-}
-
 @test "-P publishes the image's exposed ports (80/tcp, 5353/udp) on free host ports" {
 	local tcp udp
-	image_start_background -P exposed sh -c 'httpd -p 80 -h /www && echo ready && exec sleep 60'
+	start_background -P exposed sh -c 'httpd -p 80 -h /www && echo ready && exec sleep 60'
 	[ "$READY_LINE" = ready ] || { cat "$BG_ERR"; false; }
 	find_relay
 	tcp=$(relay_ports tcp)
@@ -500,7 +477,7 @@ image_start_background() {
 @test "-P with -p: both the image's exposed ports and the -p ones are published" {
 	local hp
 	hp=$(free_port)
-	image_start_background -P -p "127.0.0.1:$hp:81" exposed sh -c 'httpd -p 80 -h /www && httpd -p 81 -h /www81 && echo ready && exec sleep 60'
+	start_background -P -p "127.0.0.1:$hp:81" exposed sh -c 'httpd -p 80 -h /www && httpd -p 81 -h /www81 && echo ready && exec sleep 60'
 	[ "$READY_LINE" = ready ] || { cat "$BG_ERR"; false; }
 	find_relay
 	[ "$(relay_ports tcp | wc -l)" -eq 2 ] || { relay_ports tcp; false; }
@@ -511,7 +488,7 @@ image_start_background() {
 @test "without -P, or with --publish-all=false, the image's exposed ports are not published" {
 	local args
 	for args in "" "--publish-all=false"; do
-		image_start_background $args exposed sh -c 'echo ready; exec sleep 60'
+		start_background $args exposed sh -c 'echo ready; exec sleep 60'
 		[ "$READY_LINE" = ready ] || { cat "$BG_ERR"; false; }
 		[ -z "$(pgrep -P "$BG_PID" -x burrow-ports)" ] || { ps -o pid,comm --ppid "$BG_PID"; false; }
 		kill -TERM "$BG_PID"

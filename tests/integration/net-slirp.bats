@@ -34,18 +34,7 @@ setup_file() {
 SLIRP_PATTERN="burrow-slirp .*--resolv-conf=$BATS_FILE_TMPDIR/upstream-resolv.conf"
 SERVER_PIDS=()
 
-teardown() {
-	local pid
-	for pid in "${SERVER_PIDS[@]}"; do
-		kill "$pid" 2>/dev/null
-		wait "$pid" 2>/dev/null
-	done
-	if [ -n "${BG_PID:-}" ]; then
-		kill -KILL "$BG_PID" 2>/dev/null
-		wait "$BG_PID" 2>/dev/null
-	fi
-	true
-}
+teardown() { stop_test_processes; }
 
 # netecho_start MODE [ARGS...]: netecho.py on the host's 127.0.0.1 (a free port of the kernel's choice); sets
 # NETECHO_PORT and NETECHO_LOG (one line per client). Killed by PID in teardown.
