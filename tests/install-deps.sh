@@ -13,6 +13,7 @@ packages="
 	bats busybox-static util-linux procps python3 iproute2 file user-mode-linux
 	bubblewrap crun hyperfine
 	libslirp-dev dnsmasq-base iperf3 socat curl slirp4netns
+	libsystemd-dev dbus dbus-user-session systemd
 "
 
 if [ "$(id -u)" -ne 0 ]; then

@@ -178,8 +178,10 @@ static void collect_stale(const char *parent)
         closedir(d);
 }
 
-int cgroup_create(const char *id, const struct cgroup_limits *limits, struct cgroup_container *ret, burrow_error **err)
+int cgroup_create(const char *id, enum spec_cgroup_manager manager, const struct cgroup_limits *limits,
+                  struct cgroup_container *ret, burrow_error **err)
 {
+        (void)manager;
         _cleanup_free_ char *parent = NULL, *dir = NULL;
         int fd;
 

@@ -7,6 +7,7 @@
 #include <stdbool.h>
 
 #include "cgroup/limits.h"
+#include "spec/spec.h"
 #include "util/error.h"
 
 #define CGROUP_MOUNT "/sys/fs/cgroup"
@@ -32,7 +33,7 @@ bool cgroup_unified(void);
  *    caller's cgroup is then a leaf of a delegated subtree, and the container's a sibling).
  * Enables the controllers the limits need there, creates burrow-<id> and writes the limits. Leftover burrow-* cgroups
  * of crashed runs (no process left) are removed on the way. Errors name the missing piece and its fix. */
-int cgroup_create(const char *id, const struct cgroup_limits *limits, struct cgroup_container *ret, burrow_error **err);
+int cgroup_create(const char *id, enum spec_cgroup_manager manager, const struct cgroup_limits *limits, struct cgroup_container *ret, burrow_error **err);
 
 /* After the container: whether the kernel's OOM killer acted in it; *ret_memory_max gets memory.max (caller frees). */
 bool cgroup_oom_killed(const struct cgroup_container *c, char **ret_memory_max);

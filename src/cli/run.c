@@ -373,11 +373,13 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
                         spec->cgroup_manager = SPEC_CGROUP_AUTO;
                 else if (strcmp(arg, "cgroupfs") == 0)
                         spec->cgroup_manager = SPEC_CGROUP_CGROUPFS;
+                else if (strcmp(arg, "systemd") == 0)
+                        spec->cgroup_manager = SPEC_CGROUP_SYSTEMD;
                 else if (strcmp(arg, "disabled") == 0)
                         spec->cgroup_manager = SPEC_CGROUP_DISABLED;
                 else
                         return error_make(err, 0,
-                                          "invalid --cgroup-manager \"%s\": expected auto, cgroupfs or disabled", arg);
+                                          "invalid --cgroup-manager \"%s\": expected auto, systemd, cgroupfs or disabled", arg);
                 return 0;
         case OPT_UIDMAP:
                 return add_idmap(&spec->uidmap_request, &spec->n_uidmap_request, "--uidmap", arg, err);

@@ -704,7 +704,7 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
                 goto out;
 
         /* The container starts in its cgroup (CLONE_INTO_CGROUP), which is then the root of its cgroup namespace. */
-        if (plan.limits.n > 0 && cgroup_create(spec->id, &plan.limits, &st.cgroup, err) < 0)
+        if (plan.limits.n > 0 && cgroup_create(spec->id, spec->cgroup_manager, &plan.limits, &st.cgroup, err) < 0)
                 goto out;
         pid = process_clone_pidfd_into(namespace_flags(spec), st.cgroup.dirfd, &pidfd);
         if (pid < 0) {

@@ -37,6 +37,7 @@ enum spec_userns {
 
 enum spec_cgroup_manager {
         SPEC_CGROUP_AUTO,     /* a cgroup only when a limit is asked for, through the delegated subtree */
+        SPEC_CGROUP_SYSTEMD,  /* a transient scope with Delegate=yes from the user's systemd manager (sd-bus) */
         SPEC_CGROUP_CGROUPFS, /* the same, named */
         SPEC_CGROUP_DISABLED, /* never a cgroup: limits are an error */
 };

@@ -1,0 +1,2 @@
+/* stub: being written */
+#include "container/log.h"
