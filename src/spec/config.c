@@ -20,7 +20,7 @@ struct key_info {
 
 static const char *const storage_drivers[] = {"auto", "overlay", "fuse-overlayfs", "vfs", NULL};
 static const char *const network_modes[] = {"slirp", "none", "host", NULL};
-static const char *const cgroup_managers[] = {"auto", "cgroupfs", "disabled", NULL};
+static const char *const cgroup_managers[] = {"auto", "systemd", "cgroupfs", "disabled", NULL};
 
 static const struct key_info keys[CONFIG_N_KEYS] = {
     [CONFIG_STORAGE_DRIVER] = {"storage", "driver", storage_drivers, false},

@@ -25,6 +25,12 @@ setup() {
 	assert_stderr_contains "burrow doctor"
 }
 
+@test "--cgroup-manager systemd on a cgroup v1/hybrid host fails the same way, before asking systemd for a scope" {
+	DBUS_SESSION_BUS_ADDRESS=unix:path=/nonexistent/bus burrow_run --network none --cgroup-manager systemd --memory 64m sh -c 'echo started'
+	assert_burrow_error
+	assert_stderr_contains "resource limits need cgroup v2"
+}
+
 @test "--cgroup-manager disabled refuses limits" {
 	burrow_run --network none --cgroup-manager disabled --pids-limit 10 true
 	assert_burrow_error
