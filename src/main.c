@@ -15,6 +15,17 @@ static const struct {
     {"rmi", cli_rmi},
     {"tag", cli_tag},
     {"image", cli_image},
+    {"ps", cli_ps},
+    {"start", cli_start},
+    {"stop", cli_stop},
+    {"kill", cli_kill},
+    {"rm", cli_rm},
+    {"wait", cli_wait},
+    {"logs", cli_logs},
+    {"exec", cli_exec},
+    {"stats", cli_stats},
+    {"inspect", cli_inspect},
+    {"container", cli_container},
     /* Internal, for the extraction tests; not listed in --help. */
     {"__extract-layer", cli_extract_layer},
 };

@@ -578,6 +578,31 @@ static void push(struct builder *b, const char *origin, const char *file, bool o
         b->origin[l->n++] = origin;
 }
 
+static int scalar_index(const char *flag)
+{
+        for (size_t i = 0; i < ELEMENTSOF(scalar_flags); i++)
+                if (strcmp(scalar_flags[i].name, flag) == 0)
+                        return (int)i;
+        return -1;
+}
+
+bool cgroup_request_get(const struct cgroup_request *req, const char *flag, int64_t *ret)
+{
+        int i = scalar_index(flag);
+
+        if (i < 0 || req->arg[i] == NULL || scalar_flags[i].kind == VALUE_ID_LIST)
+                return false;
+        *ret = req->value[i];
+        return true;
+}
+
+const char *cgroup_request_arg(const struct cgroup_request *req, const char *flag)
+{
+        int i = scalar_index(flag);
+
+        return i < 0 ? NULL : req->arg[i];
+}
+
 static bool has(const struct cgroup_request *req, enum scalar_flag_id id)
 {
         return req->arg[id] != NULL;

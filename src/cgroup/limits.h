@@ -81,6 +81,12 @@ int cgroup_limits_build(const struct cgroup_request *req,
                         int (*devnum)(const char *path, unsigned *major, unsigned *minor), struct cgroup_limits *ret,
                         burrow_error **err);
 
+/* The value a single-valued flag got, in the unit it is kept in (bytes; CPUs in thousandths; plain numbers); false
+ * when the flag was not given or takes a list (cpuset-cpus, cpuset-mems: see req->arg). For inspect's HostConfig. */
+bool cgroup_request_get(const struct cgroup_request *req, const char *flag, int64_t *ret);
+/* The argument a single-valued flag was given as, or NULL. */
+const char *cgroup_request_arg(const struct cgroup_request *req, const char *flag);
+
 /* Free and reset; both accept an already cleared value. */
 void cgroup_request_clear(struct cgroup_request *req);
 void cgroup_limits_clear(struct cgroup_limits *l);

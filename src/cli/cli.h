@@ -9,6 +9,16 @@
 struct image_store;
 
 int cli_run(int argc, char **argv);
+struct ctr_record;
+/* run's flow for `run` and for `start` (existing: the record of the container to start again, detached). */
+int cli_run_container(int argc, char **argv, const struct ctr_record *existing, bool print_id);
+struct burrow_spec;
+/* The spec a recorded container ran with (its run arguments parsed again, the image's part from the record), without
+ * a command: for exec. */
+int cli_run_spec_of(const struct ctr_record *rec, struct burrow_spec *spec, burrow_error **err);
+/* -e and --env-file as run reads them. */
+int cli_run_add_env(struct burrow_spec *spec, const char *arg, burrow_error **err);
+int cli_run_add_env_file(struct burrow_spec *spec, const char *path, burrow_error **err);
 int cli_version(void);
 void cli_usage(void);
 /* Internal, for the tests (src/cli/extract_layer.c): extracts one layer blob and prints its diff_id. */
@@ -22,6 +32,22 @@ int cli_rmi(int argc, char **argv);
 int cli_tag(int argc, char **argv);
 int cli_image(int argc, char **argv);
 int cli_image_inspect(int argc, char **argv);
+
+/* Containers (src/cli/{ps,lifecycle,logs,exec,stats}.c); `burrow container CMD` dispatches to the same. */
+int cli_ps(int argc, char **argv);
+int cli_stop(int argc, char **argv);
+int cli_kill(int argc, char **argv);
+int cli_wait(int argc, char **argv);
+int cli_rm(int argc, char **argv);
+int cli_start(int argc, char **argv);
+int cli_inspect(int argc, char **argv);
+int cli_logs(int argc, char **argv);
+int cli_exec(int argc, char **argv);
+int cli_stats(int argc, char **argv);
+int cli_container(int argc, char **argv);
+int cli_container_prune(int argc, char **argv);
+/* start -a: the container's output until it ends; returns its exit code. */
+int cli_logs_attach(const char *dir);
 
 /* burrow.conf(5), loaded by main before any command runs. */
 extern struct burrow_config cli_config;

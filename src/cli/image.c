@@ -149,7 +149,7 @@ int cli_image_inspect(int argc, char **argv)
         int opt, status = 0;
 
         opterr = 0;
-        optind = 1;
+        optind = 0; /* 0: glibc re-initializes (and reads a "+" again) */
         while ((opt = getopt_long(argc, argv, "+:f:", inspect_options, NULL)) != -1) {
                 if (opt == 'H') {
                         printf("Usage: burrow image inspect IMAGE...\n\n"

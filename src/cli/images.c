@@ -201,7 +201,7 @@ int cli_images(int argc, char **argv)
         int opt;
 
         opterr = 0;
-        optind = 1;
+        optind = 0; /* 0: glibc re-initializes (and reads a "+" again) */
         while ((opt = getopt_long(argc, argv, "+:qa", images_options, NULL)) != -1) {
                 switch (opt) {
                 case 'q':

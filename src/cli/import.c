@@ -38,7 +38,7 @@ int cli_import(int argc, char **argv)
         int opt, r;
 
         opterr = 0;
-        optind = 1;
+        optind = 0; /* 0: glibc re-initializes (and reads a "+" again) */
         while ((opt = getopt_long(argc, argv, "+:q", import_options, NULL)) != -1) {
                 if (opt == 'q') {
                         quiet = true;

@@ -42,7 +42,7 @@ int cli_load(int argc, char **argv)
         int opt, r;
 
         opterr = 0;
-        optind = 1;
+        optind = 0; /* 0: glibc re-initializes (and reads a "+" again) */
         while ((opt = getopt_long(argc, argv, "+:i:q", load_cli_options, NULL)) != -1) {
                 switch (opt) {
                 case 'i':

@@ -75,7 +75,7 @@ int cli_rmi(int argc, char **argv)
         int opt, status = 0;
 
         opterr = 0;
-        optind = 1;
+        optind = 0; /* 0: glibc re-initializes (and reads a "+" again) */
         while ((opt = getopt_long(argc, argv, "+:f", rmi_options, NULL)) != -1) {
                 if (opt == 'f') {
                         force = true;

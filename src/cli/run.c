@@ -4,8 +4,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
 
 #include "cli/cli.h"
+#include "container/inspect.h"
+#include "container/record.h"
+#include "container/supervisor.h"
 #include "fs/fs.h"
 #include "image/container.h"
 #include "image/driver.h"
@@ -14,6 +19,7 @@
 #include "spec/spec.h"
 #include "util/cleanup.h"
 #include "util/fileutil.h"
+#include "util/signame.h"
 
 /* An --env-file larger than this is a mistake, not an environment. */
 #define ENV_FILE_MAX (1024 * 1024)
@@ -45,6 +51,10 @@ enum {
         OPT_DNS_OPTION,
         OPT_ADD_HOST,
         OPT_CGROUP_MANAGER,
+        OPT_NAME,
+        OPT_LABEL,
+        OPT_STOP_SIGNAL,
+        OPT_DETACH,
         OPT_LIMIT, /* every resource-limit flag: the name comes from the option table */
 };
 
@@ -100,6 +110,10 @@ static const struct option run_options[] = {
     {"device-read-iops", required_argument, NULL, OPT_LIMIT},
     {"device-write-iops", required_argument, NULL, OPT_LIMIT},
     {"cgroup-conf", required_argument, NULL, OPT_LIMIT},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"label", required_argument, NULL, 'l'},
+    {"stop-signal", required_argument, NULL, OPT_STOP_SIGNAL},
+    {"detach", optional_argument, NULL, 'd'},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -110,9 +124,14 @@ static void run_usage(void)
             "Usage: burrow run [OPTIONS] IMAGE [COMMAND [ARG...]]\n"
             "       burrow run [OPTIONS] --rootfs DIR [--] COMMAND [ARG...]\n"
             "\n"
-            "Run COMMAND in a new rootless container and exit with its status.\n"
+            "Run COMMAND in a new rootless container and exit with its status; with -d, leave it running in the\n"
+            "background and print its id.\n"
             "\n"
             "Options:\n"
+            "  -d, --detach[=BOOL]           run in the background (see burrow ps, logs, stop, rm)\n"
+            "      --name NAME               name the container (default: a generated adjective_surname)\n"
+            "  -l, --label KEY=VALUE         set a label (shown by inspect, filtered by ps --filter label=)\n"
+            "      --stop-signal SIGNAL      the signal burrow stop sends first (default: the image's, else SIGTERM)\n"
             "      --rootfs DIR              root filesystem directory (instead of an image)\n"
             "      --entrypoint CMD          replace the image's entrypoint (\"\" clears it)\n"
             "      --storage-driver DRIVER   auto (default), overlay (the kernel's), fuse-overlayfs or vfs (a copy)\n"
@@ -159,7 +178,7 @@ static void run_usage(void)
             "      --security-opt OPT        no-new-privileges[=BOOL], seccomp=unconfined|PROFILE.json,\n"
             "                                mask=PATH[:PATH...], unmask=ALL|PATH[:PATH...]\n"
             "      --ulimit NAME=SOFT[:HARD] set a resource limit (nofile, nproc, core, ...; -1 = unlimited)\n"
-            "      --rm[=BOOL]               remove the container when it exits (always, for now)\n"
+            "      --rm[=BOOL]               remove the container when it exits (a foreground run always is)\n"
             "      --quiet                   no notice lines\n"
             "      --help                    this text\n");
 }
@@ -398,6 +417,24 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
                 return parse_bool_option("init", arg, &spec->init, err);
         case OPT_RM:
                 return parse_bool_option("rm", arg, &spec->remove, err);
+        case 'd':
+                return parse_bool_option("detach", arg, &spec->detach, err);
+        case OPT_NAME:
+                if (ctr_name_check(arg, err) < 0)
+                        return error_wrap(err, "--name");
+                return replace_string(&spec->name, arg);
+        case 'l':
+                if (arg[0] == '=' || arg[0] == '\0')
+                        return error_make(err, 0, "invalid --label \"%s\": expected KEY=VALUE", arg);
+                strv_push_owned(&spec->labels, strchr(arg, '=') ? xstrdup(arg) : xasprintf("%s=", arg));
+                return 0;
+        case OPT_STOP_SIGNAL: {
+                int sig;
+                char buf[32];
+                if (signame_parse(arg, &sig, err) < 0)
+                        return error_wrap(err, "--stop-signal");
+                return replace_string(&spec->stop_signal, signame_format(sig, buf, sizeof(buf)));
+        }
         case 't':
         case OPT_TTY:
                 return parse_bool_option("tty", arg, &spec->tty, err);
@@ -439,16 +476,17 @@ static int parse_run_option(struct burrow_spec *spec, int opt, const char *arg, 
         return error_make(err, 0, "internal: unhandled option %d", opt);
 }
 
-/* Fills the spec from argv. Returns 1 when --help was printed, 0 on success, -1 with *err. */
-static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, burrow_error **err)
+/* Fills the spec from argv. Returns 1 when --help was printed, 0 on success, -1 with *err. *ret_image_index is the
+ * index of IMAGE in argv (-1 with --rootfs). */
+static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, int *ret_image_index, burrow_error **err)
 {
         int opt, index = -1;
 
         /* "+": stop at the first non-option, so the command's own flags stay its own. ":": report missing arguments
          * as ':' so that the one error line is ours. */
         opterr = 0;
-        optind = 1;
-        while ((opt = getopt_long(argc, argv, "+:e:w:u:v:h:p:m:Pti", run_options, &index)) != -1) {
+        optind = 0; /* 0: glibc re-initializes (and reads a "+" again) */
+        while ((opt = getopt_long(argc, argv, "+:e:w:u:v:h:p:m:l:Ptid", run_options, &index)) != -1) {
                 if (opt == OPT_HELP) {
                         run_usage();
                         return 1;
@@ -472,16 +510,19 @@ static int parse_run_args(int argc, char **argv, struct burrow_spec *spec, burro
                 if (parse_run_option(spec, opt, optarg, err) < 0)
                         return -1;
         }
+        *ret_image_index = spec->rootfs == NULL && optind < argc ? optind : -1;
         for (int i = optind; i < argc; i++)
                 strv_push(&spec->args, argv[i]);
         return 0;
 }
 
-/* `burrow run IMAGE [COMMAND...]`: the first argument names the image; its config and layers make the spec's root. */
-static int prepare_image(struct burrow_spec *spec, struct image_container *ret, burrow_error **err)
+/* `burrow run IMAGE [COMMAND...]`: the first argument names the image; its config and layers make the spec's root.
+ * With reuse (start), the container's writable layer exists already. */
+static int prepare_image(image_store *store, struct burrow_spec *spec, bool reuse, struct image_container *ret,
+                         burrow_error **err)
 {
-        struct image_overrides o = {.entrypoint_set = spec->entrypoint != NULL, .entrypoint = spec->entrypoint};
-        image_store *store = NULL;
+        struct image_overrides o = {
+            .entrypoint_set = spec->entrypoint != NULL, .entrypoint = spec->entrypoint, .reuse = reuse};
         int r;
 
         if (spec->args.len == 0)
@@ -490,14 +531,9 @@ static int prepare_image(struct burrow_spec *spec, struct image_container *ret, 
         free(spec->args.items[0]);
         memmove(spec->args.items, spec->args.items + 1, spec->args.len * sizeof(char *));
         spec->args.len--;
-        /* Exclusively, briefly: no other burrow collects or creates container directories meanwhile. */
-        if (cli_open_store(true, &store, err) < 0)
-                return -1;
-        image_containers_collect(store);
-        r = image_driver_choose(store, spec->storage_driver, spec->quiet, &spec->storage_driver, err);
+        r = reuse ? 0 : image_driver_choose(store, spec->storage_driver, spec->quiet, &spec->storage_driver, err);
         if (r == 0)
                 r = image_container_prepare(store, spec->image, spec->id, &o, spec, ret, err);
-        store_close(store);
         return r;
 }
 
@@ -521,11 +557,153 @@ static int apply_config_defaults(struct burrow_spec *spec, burrow_error **err)
         return 0;
 }
 
-int cli_run(int argc, char **argv)
+/* Names the container: --name, or a generated name nobody uses (under the store lock). */
+static int reserve_name(const char *root, struct burrow_spec *spec, burrow_error **err)
+{
+        if (spec->name)
+                return ctr_name_reserve(root, spec->name, spec->id, err);
+        for (int attempt = 0;; attempt++) {
+                burrow_error *e = NULL;
+                char *name = ctr_name_generate();
+                /* After a few collisions, a suffix makes it unique. */
+                if (attempt >= 8) {
+                        char *longer = xasprintf("%s_%.6s", name, spec->id);
+                        free(name);
+                        name = longer;
+                }
+                if (ctr_name_reserve(root, name, spec->id, &e) == 0) {
+                        spec->name = name;
+                        return 0;
+                }
+                free(name);
+                if (e->errnum != EEXIST || attempt >= 9) {
+                        *err = e;
+                        return -1;
+                }
+                error_free(&e);
+        }
+}
+
+/* The record `ps`, `inspect` and `start` read; args are run's (IMAGE replaced by the image id, so that `start` runs
+ * the same image even if the name moved on). */
+static int write_record(const char *dir, const struct burrow_spec *spec, int argc, char **argv, int image_index,
+                        const char *image_id, burrow_error **err)
+{
+        struct ctr_record rec = {.id = spec->id,
+                                 .name = spec->name,
+                                 .image = spec->image,
+                                 .image_id = (char *)image_id,
+                                 .image_index = image_index >= 0 ? image_index - 1 : -1,
+                                 .remove = spec->remove || !spec->detach,
+                                 .detached = spec->detach,
+                                 .inspect = ctr_inspect_creation(spec)};
+        struct timespec now;
+        struct ctr_state st = {.status = CTR_CREATED};
+        int r;
+
+        clock_gettime(CLOCK_REALTIME, &now);
+        rec.created_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+        for (int i = 1; i < argc; i++)
+                strv_push(&rec.argv, i == image_index && image_id ? image_id : argv[i]);
+        r = ctr_record_write(dir, &rec, err);
+        if (r == 0)
+                r = ctr_state_write(dir, &st, err);
+        strv_clear(&rec.argv);
+        json_object_put(rec.inspect);
+        return r;
+}
+
+static char *read_image_id(const char *dir)
+{
+        _cleanup_free_ char *path = xasprintf("%s/image", dir);
+        char *id = NULL;
+
+        if (file_read_all(path, 128, &id, NULL, NULL) < 0)
+                return NULL;
+        return id;
+}
+
+/* Everything a run has before the launcher starts: the spec, the container's directory (locked), its record and
+ * its name; and what a failure leaves behind: nothing. existing: the record of a container to start again. */
+static int create_container(int argc, char **argv, struct burrow_spec *spec, const struct ctr_record *existing,
+                            struct image_container *ret, char **ret_root, burrow_error **err)
+{
+        image_store *store = NULL;
+        struct image_container c = {.lock_fd = -1};
+        _cleanup_free_ char *image_id = NULL;
+        bool named = false;
+        int image_index = -1, r;
+
+        r = parse_run_args(argc, argv, spec, &image_index, err);
+        if (r != 0)
+                return r;
+        if (existing) {
+                free(spec->id);
+                spec->id = xstrdup(existing->id);
+                free(spec->name);
+                spec->name = xstrdup(existing->name);
+                spec->detach = true;
+        }
+        /* Exclusively, briefly: no other burrow creates, collects or names containers meanwhile. */
+        if (cli_open_store(true, &store, err) < 0)
+                return -1;
+        image_containers_collect(store);
+        if (!existing && reserve_name(store->root, spec, err) < 0)
+                goto fail;
+        named = !existing;
+        if (spec->rootfs == NULL)
+                r = prepare_image(store, spec, existing != NULL, &c, err);
+        else
+                r = image_container_open(store, spec->id, existing != NULL, &c, err);
+        if (r < 0 || spec_validate(spec, err) < 0)
+                goto fail;
+        if (spec->rootfs && spec->image)
+                image_id = read_image_id(c.dir);
+        if (!existing && write_record(c.dir, spec, argc, argv, image_index, image_id, err) < 0)
+                goto fail;
+        if (existing) {
+                struct ctr_state st = {.status = CTR_CREATED};
+                if (ctr_state_write(c.dir, &st, err) < 0)
+                        goto fail;
+        }
+        *ret_root = xstrdup(store->root);
+        store_close(store);
+        *ret = c;
+        return 0;
+fail:
+        if (existing)
+                image_container_release(&c);
+        else
+                ctr_discard(store->root, &c, named ? spec->name : NULL, spec->id);
+        store_close(store);
+        return -1;
+}
+
+static int runtime_dir_for(const char *id, char **ret, burrow_error **err)
+{
+        _cleanup_free_ char *base = NULL;
+        char *dir;
+
+        if (ctr_runtime_dir(&base, err) < 0)
+                return -1;
+        dir = xasprintf("%s/%s", base, id);
+        if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
+                error_make(err, errno, "create %s", dir);
+                free(dir);
+                return -1;
+        }
+        *ret = dir;
+        return 0;
+}
+
+/* Runs (or, existing, starts again) a container: in the foreground, or with -d through a supervisor in the
+ * background. Returns burrow's exit code. */
+int cli_run_container(int argc, char **argv, const struct ctr_record *existing, bool print_id)
 {
         struct burrow_spec spec;
         struct image_container container = {.lock_fd = -1};
         _cleanup_error_ burrow_error *err = NULL;
+        _cleanup_free_ char *rtdir = NULL, *ctl = NULL, *root = NULL;
         int r, code = EXIT_BURROW_FAILURE;
 
         spec_init(&spec);
@@ -538,19 +716,102 @@ int cli_run(int argc, char **argv)
                 error_print(err);
                 goto out;
         }
-        r = parse_run_args(argc, argv, &spec, &err);
+        r = create_container(argc, argv, &spec, existing, &container, &root, &err);
         if (r > 0) {
                 code = 0;
                 goto out;
         }
-        if (r == 0 && spec.rootfs == NULL)
-                r = prepare_image(&spec, &container, &err);
-        if (r < 0 || spec_validate(&spec, &err) < 0 || launch_run(&spec, &code, &err) < 0) {
+        if (r < 0) {
                 error_print(err);
-                code = EXIT_BURROW_FAILURE;
+                goto out;
+        }
+        if (runtime_dir_for(spec.id, &rtdir, &err) < 0) {
+                error_print(err);
+                if (existing)
+                        image_container_release(&container);
+                else
+                        ctr_discard(root, &container, spec.name, spec.id);
+                goto out;
+        }
+        if (spec.detach) {
+                struct ctr_launch l = {
+                    .store_root = root, .container = &container, .runtime_dir = rtdir, .existing = existing != NULL};
+                if (ctr_supervisor_start(&spec, &l, &err) < 0) {
+                        error_print(err);
+                        goto out;
+                }
+                if (print_id)
+                        printf("%s\n", spec.id);
+                code = 0;
+        } else {
+                struct launch_options opts = {.state_dir = container.dir, .ready_fd = -1};
+                ctl = xasprintf("%s/ctl", rtdir);
+                opts.ctl_path = ctl;
+                if (launch_run(&spec, &opts, &code, &err) < 0) {
+                        error_print(err);
+                        code = EXIT_BURROW_FAILURE;
+                }
+                rmdir(rtdir);
+                ctr_discard(root, &container, spec.name, spec.id);
         }
 out:
-        image_container_remove(&container);
         spec_clear(&spec);
         return code;
+}
+
+int cli_run_spec_of(const struct ctr_record *rec, struct burrow_spec *spec, burrow_error **err)
+{
+        _cleanup_strv_ strv args = {0};
+        struct json_object *config, *v;
+        int image_index;
+
+        spec_init(spec);
+        if (apply_config_defaults(spec, err) < 0)
+                return -1;
+        strv_push(&args, "run");
+        for (size_t i = 0; i < rec->argv.len; i++)
+                strv_push(&args, rec->argv.items[i]);
+        if (parse_run_args((int)args.len, args.items, spec, &image_index, err) != 0)
+                return error_wrap(err, "the container's record");
+        free(spec->id);
+        spec->id = xstrdup(rec->id);
+        /* What the image added (environment, user, working directory) is in the record, as run applied it. */
+        if (rec->inspect == NULL || !json_object_object_get_ex(rec->inspect, "Config", &config))
+                return error_make(err, EINVAL, "the container's record has no Config");
+        if (json_object_object_get_ex(config, "Env", &v) && json_object_is_type(v, json_type_array)) {
+                strv_clear(&spec->env);
+                for (size_t i = 0; i < json_object_array_length(v); i++)
+                        strv_push(&spec->env, json_object_get_string(json_object_array_get_idx(v, i)));
+        }
+        if (json_object_object_get_ex(config, "User", &v) && json_object_get_string_len(v) > 0) {
+                free(spec->user.user);
+                free(spec->user.group);
+                spec->user = (struct spec_user){0};
+                if (parse_user(json_object_get_string(v), &spec->user, err) < 0)
+                        return error_wrap(err, "the container's record");
+        }
+        if (json_object_object_get_ex(config, "WorkingDir", &v) && json_object_get_string_len(v) > 0)
+                replace_string(&spec->cwd, json_object_get_string(v));
+        if (spec->hostname == NULL || spec->hostname[0] == '\0') {
+                free(spec->hostname);
+                spec->hostname = xstrndup(rec->id, 12);
+        }
+        spec->tty = spec->interactive = false;
+        strv_clear(&spec->args);
+        return 0;
+}
+
+int cli_run_add_env(struct burrow_spec *spec, const char *arg, burrow_error **err)
+{
+        return add_env(spec, arg, err);
+}
+
+int cli_run_add_env_file(struct burrow_spec *spec, const char *path, burrow_error **err)
+{
+        return add_env_file(spec, path, err);
+}
+
+int cli_run(int argc, char **argv)
+{
+        return cli_run_container(argc, argv, NULL, true);
 }

@@ -22,7 +22,7 @@ int cli_tag(int argc, char **argv)
         int opt, r = 0;
 
         opterr = 0;
-        optind = 1;
+        optind = 0; /* 0: glibc re-initializes (and reads a "+" again) */
         while ((opt = getopt_long(argc, argv, "+:", tag_options, NULL)) != -1) {
                 if (opt == 'H') {
                         printf("Usage: burrow tag IMAGE TARGET_NAME[:TAG]...\n\n"

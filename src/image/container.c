@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "container/record.h"
 #include "image/extract.h"
 #include "image/manifest.h"
 #include "image/unpack.h"
@@ -69,6 +70,18 @@ static int apply_config(const image_config *cfg, const struct image_overrides *o
                 strv_push(&spec->exposed_ports, cfg->exposed_ports.items[i]);
         strv_clear(&spec->env);
         spec->env = env;
+        /* The image's labels first, so that a --label for the same key (later in the list) wins. */
+        {
+                strv labels = {0};
+                for (size_t i = 0; i < cfg->label_keys.len; i++)
+                        strv_push_owned(&labels, xasprintf("%s=%s", cfg->label_keys.items[i], cfg->label_values.items[i]));
+                for (size_t i = 0; i < spec->labels.len; i++)
+                        strv_push(&labels, spec->labels.items[i]);
+                strv_clear(&spec->labels);
+                spec->labels = labels;
+        }
+        if (spec->stop_signal == NULL && cfg->stop_signal && cfg->stop_signal[0])
+                spec->stop_signal = xstrdup(cfg->stop_signal);
 
         if (spec->cwd == NULL && cfg->working_dir && cfg->working_dir[0] != '\0') {
                 if (cfg->working_dir[0] != '/')
@@ -117,7 +130,7 @@ int image_container_prepare(image_store *store, const char *reference, const cha
 {
         image_record rec = {0};
         image_config cfg = {0};
-        _cleanup_free_ char *json = NULL, *containers = NULL, *merged = NULL, *image_file = NULL;
+        _cleanup_free_ char *json = NULL, *merged = NULL, *image_file = NULL;
         struct image_container c = {.lock_fd = -1};
         size_t len;
         int r = -1;
@@ -144,27 +157,29 @@ int image_container_prepare(image_store *store, const char *reference, const cha
                 strv_push_owned(&spec->overlay_lower, dir);
         }
 
-        containers = xasprintf("%s/containers", store->root);
-        if (mkdir(containers, 0700) < 0 && errno != EEXIST) {
-                error_make(err, errno, "create %s", containers);
+        if (image_container_open(store, container_id, overrides->reuse, &c, err) < 0)
                 goto out;
-        }
-        if (make_dir(containers, container_id, &c.dir, err) < 0)
-                goto out;
-        c.lock_fd = open(c.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (c.lock_fd < 0 || flock(c.lock_fd, LOCK_EX | LOCK_NB) < 0) {
-                error_make(err, errno, "lock %s", c.dir);
-                goto out;
-        }
         image_file = xasprintf("%s/image", c.dir);
-        {
+        if (!overrides->reuse || access(image_file, F_OK) < 0) {
                 _cleanup_close_ int fd = open(image_file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
                 if (fd < 0 || fd_write_all(fd, rec.id, strlen(rec.id)) < 0) {
                         error_make(err, errno, "write %s", image_file);
                         goto out;
                 }
         }
-        if (spec->storage_driver == SPEC_STORAGE_VFS) {
+        if (overrides->reuse) {
+                /* `start`: the writable layer the container had (its driver decided by what is there). */
+                _cleanup_free_ char *vfs_root = xasprintf("%s/rootfs", c.dir);
+                if (access(vfs_root, F_OK) == 0) {
+                        strv_clear(&spec->overlay_lower);
+                        spec->storage_driver = SPEC_STORAGE_VFS;
+                        merged = steal_pointer(&vfs_root);
+                } else {
+                        spec->overlay_upper = xasprintf("%s/upper", c.dir);
+                        spec->overlay_work = xasprintf("%s/work", c.dir);
+                        merged = xasprintf("%s/merged", c.dir);
+                }
+        } else if (spec->storage_driver == SPEC_STORAGE_VFS) {
                 if (make_vfs_root(&c, spec, &merged, err) < 0)
                         goto out;
         } else if (make_dir(c.dir, "upper", &spec->overlay_upper, err) < 0 ||
@@ -183,6 +198,40 @@ out:
         image_config_clear(&cfg);
         image_record_clear(&rec);
         return r;
+}
+
+int image_container_open(image_store *store, const char *container_id, bool reuse, struct image_container *ret,
+                         burrow_error **err)
+{
+        _cleanup_free_ char *containers = xasprintf("%s/containers", store->root);
+        struct image_container c = {.lock_fd = -1};
+
+        if (mkdir(containers, 0700) < 0 && errno != EEXIST)
+                return error_make(err, errno, "create %s", containers);
+        c.dir = xasprintf("%s/%s", containers, container_id);
+        if (!reuse && mkdir(c.dir, 0755) < 0) {
+                error_make(err, errno, "create %s", c.dir);
+                free(c.dir);
+                return -1;
+        }
+        c.lock_fd = open(c.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (c.lock_fd < 0 || flock(c.lock_fd, LOCK_EX | LOCK_NB) < 0) {
+                int e = errno;
+                cleanup_closep(&c.lock_fd);
+                free(c.dir);
+                if (e == EWOULDBLOCK)
+                        return error_make(err, EBUSY, "container %.12s is running", container_id);
+                return error_make(err, e, "lock the container %.12s", container_id);
+        }
+        *ret = c;
+        return 0;
+}
+
+void image_container_release(struct image_container *c)
+{
+        cleanup_closep(&c->lock_fd);
+        free(c->dir);
+        *c = (struct image_container){.lock_fd = -1};
 }
 
 /* Most writable layers hold only files the caller may remove (the container's root is the caller): try that first,
@@ -247,12 +296,29 @@ static void for_each_container(image_store *store, void (*fn)(const char *dir, b
         closedir(d);
 }
 
+/* A kept container (run -d without --rm) has a record that says so; the directory of a foreground run or of a --rm
+ * container whose burrow was killed is left to collect. */
+static bool has_record(const char *dir)
+{
+        struct ctr_record rec;
+        burrow_error *err = NULL;
+        bool kept;
+
+        if (ctr_record_read(dir, &rec, &err) < 0) {
+                error_free(&err);
+                return false;
+        }
+        kept = !rec.remove;
+        ctr_record_clear(&rec);
+        return kept;
+}
+
 static void collect_one(const char *dir, bool held, void *arg)
 {
         struct image_container c = {.dir = xstrdup(dir), .lock_fd = -1};
 
         (void)arg;
-        if (held) {
+        if (held || has_record(dir)) {
                 free(c.dir);
                 return;
         }
@@ -275,7 +341,7 @@ static void match_one(const char *dir, bool held, void *arg)
         struct in_use_query *q = arg;
         _cleanup_free_ char *path = xasprintf("%s/image", dir), *id = NULL;
 
-        if (held && file_read_all(path, 128, &id, NULL, NULL) == 0 && strcmp(id, q->id) == 0)
+        if ((held || has_record(dir)) && file_read_all(path, 128, &id, NULL, NULL) == 0 && strcmp(id, q->id) == 0)
                 q->found = true;
 }
 

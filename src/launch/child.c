@@ -120,7 +120,7 @@ static int setup_tty(int sock, int *ret_slave, burrow_error **err)
         return 0;
 }
 
-static void build_env(const struct burrow_spec *spec, const struct user_resolved *user, const char *hostname, strv *env)
+void launch_build_env(const struct burrow_spec *spec, const struct user_resolved *user, const char *hostname, strv *env)
 {
         for (size_t i = 0; i < spec->env.len; i++)
                 strv_push(env, spec->env.items[i]);
@@ -132,8 +132,7 @@ static void build_env(const struct burrow_spec *spec, const struct user_resolved
                 strv_env_default(env, "TERM", "xterm");
 }
 
-/* The workload's last steps: become the user, take the stdio, exec. Errors go to the parent; never returns. */
-static _Noreturn void exec_workload(const struct burrow_spec *spec, const struct launch_plan *plan,
+_Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct launch_plan *plan,
                                     const struct user_resolved *user, strv *env, int sock, int tty_slave)
 {
         burrow_error *err = NULL;
@@ -238,6 +237,10 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
 
         /* If the supervisor dies, the container dies with it: nothing may outlive `burrow run`. */
         prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        /* Detached: the workload's stdio, before everything else is closed. */
+        for (int fd = 0; fd < 3; fd++)
+                if (plan->stdio[fd] >= 0 && dup2(plan->stdio[fd], fd) < 0)
+                        _exit(125);
         close_inherited_fds(sock);
 
         /* Until the parent has written uid_map and gid_map this process has no valid ids: every mount or file it made
@@ -276,7 +279,7 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
         fs_host_paths_clear(&host_paths);
         if (user_resolve(&spec->user, "/etc/passwd", "/etc/group", &user, &err) < 0)
                 fail(sock, err);
-        build_env(spec, &user, plan->hostname, &env);
+        launch_build_env(spec, &user, plan->hostname, &env);
         /* burrow-slirp was started while the root was being assembled; the workload needs it running. */
         if (spec->network == SPEC_NETWORK_SLIRP && sync_expect(sock, SYNC_NET_READY, NULL, &err) < 0)
                 fail(sock, err);
@@ -284,7 +287,7 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 fail(sock, err);
 
         if (!spec->init)
-                exec_workload(spec, plan, &user, &env, sock, tty_slave);
+                launch_exec_workload(spec, plan, &user, &env, sock, tty_slave);
 
         /* As PID 1 this process takes every signal through sigwaitinfo, SIGCHLD included; block them all before the
          * workload exists, so that not even its immediate exit can be missed. The workload unblocks them itself. */
@@ -301,7 +304,7 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 fail(sock, err);
         }
         if (workload == 0)
-                exec_workload(spec, plan, &user, &env, sock, tty_slave);
+                launch_exec_workload(spec, plan, &user, &env, sock, tty_slave);
 
         /* The init needs one power only: to signal a workload that may run as another user. */
         if (caps_drop_bounding(1ULL << CAP_KILL, &err) < 0 || caps_apply(1ULL << CAP_KILL, true, 0, &err) < 0) {

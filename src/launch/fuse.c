@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -136,8 +137,11 @@ int launch_fuse_start(const char *fuse_overlayfs, int userns_fd, const struct bu
                 sigemptyset(&none);
                 sigprocmask(SIG_SETMASK, &none, NULL);
                 signal(SIGPIPE, SIG_DFL);
-                /* Not a process of the container: it must not die with the terminal's ^C either. */
+                /* Not a process of the container: it must not die with the terminal's ^C either. But with its
+                 * supervisor it must (a kill -9 of a detached container's supervisor): its mount namespace, and the
+                 * mount, go with it. */
                 setpgid(0, 0);
+                prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
                 if (null < 0 || dup2(null, STDIN_FILENO) < 0 || dup2(null, STDOUT_FILENO) < 0 ||
                     dup2(errpipe[1], STDERR_FILENO) < 0)
                         _exit(126);

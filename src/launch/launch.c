@@ -15,11 +15,16 @@
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <arpa/inet.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "idmap/subid.h"
 #include "idmap/write.h"
 #include "init/init.h"
+#include "container/log.h"
+#include "container/record.h"
+#include "launch/control.h"
 #include "launch/fuse.h"
 #include "launch/sync.h"
 #include "cgroup/cgroup.h"
@@ -33,7 +38,7 @@
 
 #include "config.h"
 
-static void plan_clear(struct launch_plan *plan)
+void launch_plan_clear(struct launch_plan *plan)
 {
         free(plan->fuse_overlayfs);
         plan->fuse_overlayfs = NULL;
@@ -80,6 +85,14 @@ static int prepare_seccomp(const struct burrow_spec *spec, struct launch_plan *p
         if (r < 0 && spec->seccomp_profile)
                 return error_wrap(err, "%s", spec->seccomp_profile);
         return r;
+}
+
+int launch_prepare_security(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
+{
+        if (caps_resolve(spec->privileged ? caps_all() : caps_default(), &spec->cap_add, &spec->cap_drop, &plan->caps,
+                         &plan->caps_added, err) < 0)
+                return -1;
+        return prepare_seccomp(spec, plan, err);
 }
 
 static int build_map(const struct burrow_spec *spec, uint32_t caller, const struct idmap_subids *sub,
@@ -237,10 +250,7 @@ static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan
                 goto out;
         plan->root_mapped = idmap_to_host(&plan->uidmap, 0, &h) && idmap_to_host(&plan->gidmap, 0, &h);
         plan->setgroups_allowed = !idmap_is_single(&plan->gidmap, plan->caller_gid);
-        if (caps_resolve(spec->privileged ? caps_all() : caps_default(), &spec->cap_add, &spec->cap_drop, &plan->caps,
-                         &plan->caps_added, err) < 0)
-                goto out;
-        if (prepare_seccomp(spec, plan, err) < 0)
+        if (launch_prepare_security(spec, plan, err) < 0)
                 goto out;
         if (spec->overlay_lower.len > 0 && spec->storage_driver != SPEC_STORAGE_OVERLAY)
                 plan->fuse_overlayfs = file_find_in_path("fuse-overlayfs");
@@ -303,6 +313,11 @@ struct run_state {
         struct net_slirp slirp;     /* burrow-slirp, once C sent tap0 */
         struct net_publish publish; /* the port relay */
         struct cgroup_container cgroup;
+        const struct launch_options *opts;
+        bool started;          /* the workload runs (SYNC_EXEC came) */
+        int ctl_fd;            /* the control socket, listening */
+        struct control_ns ns;  /* C's namespaces, for `burrow exec` */
+        int out_fd, err_fd;    /* detached: the read ends of the workload's stdout and stderr */
 };
 
 static void run_state_clear(struct run_state *st)
@@ -321,6 +336,13 @@ static void run_state_clear(struct run_state *st)
         cleanup_closep(&st->master);
         cleanup_closep(&st->userns_fd);
         cleanup_closep(&st->netns_fd);
+        cleanup_closep(&st->out_fd);
+        cleanup_closep(&st->err_fd);
+        if (st->ctl_fd >= 0) {
+                unlink(st->opts->ctl_path);
+                cleanup_closep(&st->ctl_fd);
+        }
+        control_ns_clear(&st->ns);
         /* The container is gone: its network helpers go next (the relay releases the host ports), then the mount. */
         net_publish_stop(&st->publish);
         net_slirp_stop(&st->slirp);
@@ -371,9 +393,11 @@ static int handle_sync_message(struct run_state *st, const struct burrow_spec *s
                         return error_make(err, EPROTO, "sync: unexpected pty master");
                 }
                 st->master = fd;
-                tty_copy_winsize(st->master);
-                if (tty_caller_make_raw(&st->tty, err) < 0)
-                        return -1;
+                if (!st->opts->detached) {
+                        tty_copy_winsize(st->master);
+                        if (tty_caller_make_raw(&st->tty, err) < 0)
+                                return -1;
+                }
                 return sync_send(st->sock, SYNC_TTY_READY, 0, NULL, -1, err) < 0 ? -1 : 1;
         case SYNC_EXEC:
                 *started = true;
@@ -415,15 +439,142 @@ static int handle_sync_message(struct run_state *st, const struct burrow_spec *s
         return 1;
 }
 
-/* The supervisor's event loop: sync messages until the workload runs, then terminal bytes and signals, until the
- * container's init exits. */
+static int64_t now_ns(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_REALTIME, &ts);
+        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* NetworkSettings.Ports as docker shows them: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}. */
+static struct json_object *ports_json(const struct launch_plan *plan)
+{
+        struct json_object *ports = json_object_new_object();
+
+        for (size_t i = 0; i < plan->n_ports; i++) {
+                const struct port_mapping *m = &plan->ports[i];
+                char key[32], ip[INET6_ADDRSTRLEN] = "0.0.0.0", port[8];
+                struct json_object *list, *binding = json_object_new_object();
+
+                snprintf(key, sizeof(key), "%u/%s", m->container_port, m->protocol == IPPROTO_UDP ? "udp" : "tcp");
+                if (m->family != AF_UNSPEC)
+                        inet_ntop(m->family, &m->host_addr, ip, sizeof(ip));
+                snprintf(port, sizeof(port), "%u", m->host_port);
+                json_object_object_add(binding, "HostIp", json_object_new_string(ip));
+                json_object_object_add(binding, "HostPort", json_object_new_string(port));
+                if (!json_object_object_get_ex(ports, key, &list)) {
+                        list = json_object_new_array();
+                        json_object_object_add(ports, key, list);
+                }
+                json_object_array_add(list, binding);
+        }
+        return ports;
+}
+
+/* The workload runs: say so in state.json (ps, inspect, kill and exec read it) and to a waiting `run -d`. */
+static void record_started(struct run_state *st)
+{
+        const struct launch_options *o = st->opts;
+
+        if (o->state_dir) {
+                struct ctr_state cs = {.status = CTR_RUNNING,
+                                       .pid = st->pid,
+                                       .pid_start = ctr_process_start_time(st->pid),
+                                       .supervisor_pid = getpid(),
+                                       .boot_id = ctr_boot_id(),
+                                       .started_ns = now_ns(),
+                                       .cgroup = st->cgroup.path ? xstrdup(st->cgroup.path) : NULL,
+                                       .ports = ports_json(st->plan)};
+                burrow_error *e = NULL;
+                if (ctr_state_write(o->state_dir, &cs, &e) < 0) {
+                        error_print(e);
+                        error_free(&e);
+                }
+                ctr_state_clear(&cs);
+        }
+        if (o->ready_fd >= 0)
+                (void)fd_write_all(o->ready_fd, "ok\n", 3);
+}
+
+/* The workload's end, as `ps`, `inspect` and `wait` will report it. */
+static void record_exited(struct run_state *st, int exit_code, bool oom_killed)
+{
+        struct ctr_state cs = {0};
+        burrow_error *e = NULL;
+
+        if (st->opts->state_dir == NULL || ctr_state_read(st->opts->state_dir, &cs, &e) < 0) {
+                error_free(&e);
+                return;
+        }
+        cs.status = CTR_EXITED;
+        cs.finished_ns = now_ns();
+        cs.exit_code = exit_code;
+        cs.oom_killed = oom_killed;
+        if (ctr_state_write(st->opts->state_dir, &cs, &e) < 0) {
+                error_print(e);
+                error_free(&e);
+        }
+        ctr_state_clear(&cs);
+}
+
+/* Moves what the workload wrote on fd into the log; false at end-of-file (or nothing more to read). */
+static bool log_pump(struct run_state *st, int fd, enum ctr_log_stream stream)
+{
+        char buf[16384];
+        ssize_t n;
+
+        do
+                n = read(fd, buf, sizeof(buf));
+        while (n < 0 && errno == EINTR);
+        if (n <= 0)
+                return false;
+        if (st->opts->log) {
+                burrow_error *e = NULL;
+                /* A full disk must not stop the container; the log just has a gap. */
+                if (ctr_log_write(st->opts->log, stream, buf, (size_t)n, &e) < 0)
+                        error_free(&e);
+        }
+        return true;
+}
+
+/* After the workload: what it wrote last is still in the pipes (or the pty). */
+static void drain_output(struct run_state *st)
+{
+        if (st->master >= 0) {
+                fcntl(st->master, F_SETFL, O_NONBLOCK);
+                if (st->opts->detached)
+                        while (log_pump(st, st->master, CTR_LOG_STDOUT))
+                                ;
+                else
+                        while (tty_pump(st->master, STDOUT_FILENO) == 1)
+                                ;
+        }
+        if (st->out_fd >= 0)
+                while (log_pump(st, st->out_fd, CTR_LOG_STDOUT))
+                        ;
+        if (st->err_fd >= 0)
+                while (log_pump(st, st->err_fd, CTR_LOG_STDERR))
+                        ;
+        if (st->opts->log) {
+                burrow_error *e = NULL;
+                if (ctr_log_flush(st->opts->log, &e) < 0)
+                        error_free(&e);
+        }
+}
+
+#define POLL_MAX 10
+
+/* The supervisor's event loop: sync messages until the workload runs, then terminal bytes (or the log), signals and
+ * exec's requests for the namespaces, until the container's init exits. */
 static int supervise(struct run_state *st, const struct burrow_spec *spec, burrow_error **err)
 {
-        bool started = false, stdin_open = spec->tty && spec->interactive;
+        bool stdin_open = spec->tty && spec->interactive && !st->opts->detached;
 
         for (;;) {
-                struct pollfd pfd[7];
+                struct pollfd pfd[POLL_MAX];
                 int n = 0, i_sig, i_pid, i_sock = -1, i_in = -1, i_master = -1, i_slirp = -1, i_slirp_exit = -1;
+                int i_ctl = -1, i_out = -1, i_err = -1;
 
                 i_sig = n;
                 pfd[n++] = (struct pollfd){.fd = st->sigfd, .events = POLLIN};
@@ -448,19 +599,34 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                                 pfd[n++] = (struct pollfd){.fd = STDIN_FILENO, .events = POLLIN};
                         }
                 }
+                if (st->ctl_fd >= 0 && st->started) {
+                        i_ctl = n;
+                        pfd[n++] = (struct pollfd){.fd = st->ctl_fd, .events = POLLIN};
+                }
+                if (st->out_fd >= 0) {
+                        i_out = n;
+                        pfd[n++] = (struct pollfd){.fd = st->out_fd, .events = POLLIN};
+                }
+                if (st->err_fd >= 0) {
+                        i_err = n;
+                        pfd[n++] = (struct pollfd){.fd = st->err_fd, .events = POLLIN};
+                }
                 if (poll(pfd, (nfds_t)n, -1) < 0) {
                         if (errno == EINTR)
                                 continue;
                         return error_make(err, errno, "poll");
                 }
                 if (i_sock >= 0 && pfd[i_sock].revents) {
-                        int r = handle_sync_message(st, spec, &started, err);
+                        bool was_started = st->started;
+                        int r = handle_sync_message(st, spec, &st->started, err);
                         if (r < 0)
                                 return -1;
                         if (r == 0) {
                                 close(st->sock);
                                 st->sock = -1;
                         }
+                        if (st->started && !was_started)
+                                record_started(st);
                 }
                 if (i_slirp >= 0 && pfd[i_slirp].revents) {
                         if (net_slirp_check_ready(&st->slirp, err) < 0)
@@ -483,7 +649,9 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                                 forward_signal(st, &si, spec->tty);
                 }
                 if (i_master >= 0 && pfd[i_master].revents) {
-                        if (tty_pump(st->master, STDOUT_FILENO) <= 0) {
+                        bool more = st->opts->detached ? log_pump(st, st->master, CTR_LOG_STDOUT)
+                                                       : tty_pump(st->master, STDOUT_FILENO) > 0;
+                        if (!more) {
                                 /* The slave side is gone: stop polling the master until the container exits. */
                                 close(st->master);
                                 st->master = -1;
@@ -493,26 +661,28 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                         if (tty_pump(STDIN_FILENO, st->master) <= 0)
                                 stdin_open = false;
                 }
+                if (i_ctl >= 0 && pfd[i_ctl].revents)
+                        control_serve_one(st->ctl_fd, &st->ns);
+                if (i_out >= 0 && pfd[i_out].revents && !log_pump(st, st->out_fd, CTR_LOG_STDOUT))
+                        cleanup_closep(&st->out_fd);
+                if (i_err >= 0 && pfd[i_err].revents && !log_pump(st, st->err_fd, CTR_LOG_STDERR))
+                        cleanup_closep(&st->err_fd);
                 if (pfd[i_pid].revents & POLLIN) {
                         siginfo_t si = {0};
                         if (waitid((idtype_t)P_PIDFD, (id_t)st->pidfd, &si, WEXITED) < 0)
                                 return error_make(err, errno, "wait for the container");
                         st->exited = true;
                         st->status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : si.si_status;
-                        if (st->master >= 0) {
-                                fcntl(st->master, F_SETFL, O_NONBLOCK);
-                                while (tty_pump(st->master, STDOUT_FILENO) == 1)
-                                        ;
-                        }
-                        if (!started && st->sock >= 0) {
+                        drain_output(st);
+                        if (!st->started && st->sock >= 0) {
                                 /* An error sent just before the exit is still queued: report it, not the status. */
                                 int r;
-                                while ((r = handle_sync_message(st, spec, &started, err)) > 0)
+                                while ((r = handle_sync_message(st, spec, &st->started, err)) > 0)
                                         ;
                                 if (r < 0)
                                         return -1;
                         }
-                        if (!started)
+                        if (!st->started)
                                 return error_make(err, 0, "container setup failed: %s %d",
                                                   si.si_code == CLD_EXITED ? "exited with status" : "killed by signal",
                                                   si.si_status);
@@ -523,17 +693,78 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
 
 /* The kernel's OOM killer acted in the container's cgroup: say so once. The status stays the workload's: 137 when it
  * was the one killed (SIGKILL), as with docker. */
-static void report_oom(struct run_state *st)
+static bool report_oom(struct run_state *st)
 {
         _cleanup_free_ char *max = NULL;
 
-        if (cgroup_oom_killed(&st->cgroup, &max))
-                fprintf(stderr, "burrow: container killed: out of memory (memory.max=%s)\n", max);
+        if (!cgroup_oom_killed(&st->cgroup, &max))
+                return false;
+        fprintf(stderr, "burrow: container killed: out of memory (memory.max=%s)\n", max);
+        return true;
 }
 
-int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error **err)
+/* The namespaces `burrow exec` joins, opened while C is still dumpable (afterwards its /proc/PID/ns files are out of
+ * reach), user first: it gives the rights to join the others. */
+static void open_namespaces(pid_t pid, unsigned long flags, struct control_ns *ns)
 {
-        struct launch_plan plan = {0};
+        static const struct {
+                unsigned long flag;
+                const char *name;
+        } order[] = {
+            {CLONE_NEWUSER, "user"}, {CLONE_NEWNS, "mnt"}, {CLONE_NEWPID, "pid"},       {CLONE_NEWUTS, "uts"},
+            {CLONE_NEWIPC, "ipc"},   {CLONE_NEWNET, "net"}, {CLONE_NEWCGROUP, "cgroup"},
+        };
+
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+                _cleanup_free_ char *path = NULL;
+                int fd;
+                if (!(flags & order[i].flag))
+                        continue;
+                path = xasprintf("/proc/%d/ns/%s", (int)pid, order[i].name);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        continue;
+                ns->fds[ns->n] = fd;
+                ns->types[ns->n++] = (int)order[i].flag;
+        }
+}
+
+/* Detached: the workload's stdin is /dev/null, its stdout and stderr pipes that the supervisor reads into the log
+ * (with -t the pty carries both). */
+static int detached_stdio(const struct burrow_spec *spec, struct launch_plan *plan, struct run_state *st,
+                          burrow_error **err)
+{
+        int out[2], errp[2];
+
+        plan->stdio[0] = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (plan->stdio[0] < 0)
+                return error_make(err, errno, "open /dev/null");
+        if (spec->tty)
+                return 0;
+        if (pipe2(out, O_CLOEXEC) < 0)
+                return error_make(err, errno, "pipe");
+        if (pipe2(errp, O_CLOEXEC) < 0) {
+                close(out[0]);
+                close(out[1]);
+                return error_make(err, errno, "pipe");
+        }
+        st->out_fd = out[0];
+        st->err_fd = errp[0];
+        plan->stdio[1] = out[1];
+        plan->stdio[2] = errp[1];
+        return 0;
+}
+
+static void close_stdio(struct launch_plan *plan)
+{
+        for (int i = 0; i < 3; i++)
+                cleanup_closep(&plan->stdio[i]);
+}
+
+int launch_run(const struct burrow_spec *spec, const struct launch_options *opts, int *ret_exit_code,
+               burrow_error **err)
+{
+        struct launch_plan plan = {.stdio = {-1, -1, -1}};
         struct run_state st = {.sock = -1,
                                .sigfd = -1,
                                .pidfd = -1,
@@ -544,7 +775,11 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
                                .plan = &plan,
                                .slirp = NET_SLIRP_INIT,
                                .publish = NET_PUBLISH_INIT,
-                               .cgroup = CGROUP_CONTAINER_INIT};
+                               .cgroup = CGROUP_CONTAINER_INIT,
+                               .opts = opts,
+                               .ctl_fd = -1,
+                               .out_fd = -1,
+                               .err_fd = -1};
         sigset_t fwd, saved_mask;
         int pidfd = -1, socks[2] = {-1, -1};
         int r = -1;
@@ -565,6 +800,10 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
         }
         if (sync_pair(socks, err) < 0)
                 goto out;
+        if (opts->detached && detached_stdio(spec, &plan, &st, err) < 0)
+                goto out;
+        if (opts->ctl_path && control_listen(opts->ctl_path, &st.ctl_fd, err) < 0)
+                goto out;
 
         /* The container starts in its cgroup (CLONE_INTO_CGROUP), which is then the root of its cgroup namespace. */
         if (plan.limits.n > 0 && cgroup_create(spec->id, spec->cgroup_manager, &plan.limits, &st.cgroup, err) < 0)
@@ -577,11 +816,15 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
         if (pid == 0) {
                 close(socks[0]);
                 close(st.sigfd);
+                cleanup_closep(&st.ctl_fd);
                 signal(SIGPIPE, SIG_DFL);
                 launch_child(spec, &plan, socks[1]);
         }
         st.pid = (pid_t)pid;
         st.fuse_overlayfs = plan.fuse_overlayfs;
+        close_stdio(&plan);
+        if (st.ctl_fd >= 0)
+                open_namespaces(st.pid, namespace_flags(spec), &st.ns);
         /* Now, while C is still dumpable: afterwards its /proc/PID/ns files belong to root. */
         if (plan.fuse_overlayfs || plan.forward) {
                 _cleanup_free_ char *path = xasprintf("/proc/%ld/ns/user", pid);
@@ -614,14 +857,15 @@ int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error 
         if (supervise(&st, spec, err) < 0)
                 goto out;
         *ret_exit_code = init_exit_code(st.status);
-        report_oom(&st);
+        record_exited(&st, *ret_exit_code, report_oom(&st));
         r = 0;
 out:
         run_state_clear(&st);
+        close_stdio(&plan);
         cleanup_closep(&socks[0]);
         cleanup_closep(&socks[1]);
         sigprocmask(SIG_SETMASK, &saved_mask, NULL);
 out_plan:
-        plan_clear(&plan);
+        launch_plan_clear(&plan);
         return r;
 }

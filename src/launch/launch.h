@@ -36,11 +36,41 @@ struct launch_plan {
         size_t n_ports;
         struct forward_set *forward; /* the bound host sockets, until the relay takes them */
         struct cgroup_limits limits; /* cgroup v2 writes for the resource limits; .n 0 = no cgroup */
+        int stdio[3];                /* the workload's stdin/stdout/stderr when detached; -1: the caller's */
+};
+
+struct ctr_log;
+
+/* What a run with a container record needs besides the spec (container/record.h). All optional. */
+struct launch_options {
+        const char *state_dir; /* STORE/containers/<id>: state.json is written there when the workload starts and ends */
+        const char *ctl_path;  /* RUNTIME/<id>/ctl: where the namespaces are served to `burrow exec` */
+        bool detached;         /* no caller terminal: stdin is /dev/null, stdout/stderr (or the pty) go to `log` */
+        struct ctr_log *log;
+        int ready_fd; /* gets "ok\n" once the workload runs (`run -d` waits for it); -1: none */
 };
 
 /* Runs the container described by a validated spec in the foreground and returns the exit code burrow should exit
  * with (the workload's, 126/127 for exec failures). Returns -1 with *err for burrow's own failures (exit 125). */
-int launch_run(const struct burrow_spec *spec, int *ret_exit_code, burrow_error **err);
+int launch_run(const struct burrow_spec *spec, const struct launch_options *opts, int *ret_exit_code,
+               burrow_error **err);
+
+struct user_resolved;
+
+/* The workload's (or an exec'd process's) last steps, in the container: rlimits, the bounding set, the user, the
+ * capabilities, the working directory, no_new_privs and the seccomp filter last, then exec of spec->args. Errors go
+ * to the parent over sock (SYNC_ERROR, SYNC_EXEC_FAILED); SYNC_EXEC just before the exec. Never returns. */
+_Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct launch_plan *plan,
+                                    const struct user_resolved *user, strv *env, int sock, int tty_slave);
+
+/* The workload's environment: spec->env and docker's defaults (PATH, HOSTNAME, HOME, container, TERM with -t). */
+void launch_build_env(const struct burrow_spec *spec, const struct user_resolved *user, const char *hostname,
+                      strv *env);
+
+/* Capabilities and the seccomp filter of a spec (launch.c; exec uses it to give an exec'd process exactly the
+ * container's). */
+int launch_prepare_security(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err);
+void launch_plan_clear(struct launch_plan *plan);
 
 /* child.c: the container side. Never returns. */
 _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_plan *plan, int sock);

@@ -47,6 +47,9 @@ void spec_mount_clear(struct spec_mount *mount)
 void spec_clear(struct burrow_spec *spec)
 {
         free(spec->id);
+        free(spec->name);
+        strv_clear(&spec->labels);
+        free(spec->stop_signal);
         free(spec->rootfs);
         strv_clear(&spec->overlay_lower);
         free(spec->overlay_upper);

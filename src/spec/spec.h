@@ -78,6 +78,9 @@ struct spec_user {
 
 struct burrow_spec {
         char *id;     /* 64 hex characters */
+        char *name;   /* --name, or a generated one; NULL until the container is recorded */
+        strv labels;  /* "KEY=VALUE": the image's Labels, then --label */
+        char *stop_signal; /* --stop-signal, else the image's StopSignal; NULL = SIGTERM */
         char *rootfs; /* absolute path of the root directory */
         bool readonly_rootfs;
         /* From an image: the container side mounts an overlay of these read-only layers (topmost first) with a
@@ -134,7 +137,8 @@ struct burrow_spec {
         bool init;        /* burrow's init as PID 1 (default) */
         bool tty;         /* -t */
         bool interactive; /* -i */
-        bool remove;      /* --rm (accepted; a foreground run keeps nothing anyway) */
+        bool remove;      /* --rm: nothing is kept when the container ends (a foreground run never keeps anything) */
+        bool detach;      /* -d: the supervisor goes to the background, the output to the container's log */
         bool quiet;       /* no notice lines */
 };
 

@@ -1,0 +1,18 @@
+/* `burrow exec`: a process in a running container (launch/exec.c). */
+#pragma once
+
+#include "launch/launch.h"
+
+struct launch_exec {
+        /* The container's spec, as its record rebuilds it, with exec's own: args (the command), env (the container's
+         * and -e), user (-u, else the container's), cwd (-w, else the container's), tty (-t), interactive (-i),
+         * privileged (--privileged: every capability; the seccomp filter stays the container's). */
+        const struct burrow_spec *spec;
+        const char *ctl_path; /* the supervisor's control socket */
+        const char *cgroup;   /* the container's cgroup directory, or NULL */
+        const char *hostname; /* for HOSTNAME */
+};
+
+/* Runs the command in the container and waits for it: *ret_exit_code is its status as `run` reports one (126/127
+ * for exec failures, 128+N for a signal). -1 with *err for burrow's own failures (exit 125). */
+int launch_exec(const struct launch_exec *x, int *ret_exit_code, burrow_error **err);
