@@ -50,7 +50,8 @@ static int helper_start(struct helper_run *h, const char *path, pid_t target, co
         if (r != 0) {
                 close(pipefd[0]);
                 h->pid = -1;
-                return error_make(err, r, "run %s", path);
+                return error_make(err, 0, "run %s: %s%s; run `burrow doctor`", path, strerror(r),
+                                  r == ENOENT ? " (Debian's uidmap package installs it)" : "");
         }
         h->errfd = pipefd[0];
         return 0;
@@ -76,8 +77,9 @@ static int helper_finish(struct helper_run *h, burrow_error **err)
         msg[n > 0 ? n : 0] = '\0';
         msg[strcspn(msg, "\n")] = '\0';
         if (msg[0] != '\0')
-                return error_make(err, 0, "%s failed: %s", h->path, msg);
-        return error_make(err, 0, "%s failed with status %d", h->path, WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+                return error_make(err, 0, "%s failed: %s; run `burrow doctor`", h->path, msg);
+        return error_make(err, 0, "%s failed with status %d; run `burrow doctor`", h->path,
+                          WIFEXITED(status) ? WEXITSTATUS(status) : -1);
 }
 
 static int write_map_file(pid_t pid, const char *name, const struct idmap *map, burrow_error **err)

@@ -93,7 +93,7 @@ int image_driver_choose(image_store *store, enum spec_storage_driver requested, 
         problem = image_driver_fuse_problem();
         if (requested == SPEC_STORAGE_FUSE_OVERLAYFS) {
                 if (problem != NULL)
-                        return error_make(err, 0, "--storage-driver fuse-overlayfs: %s", problem);
+                        return error_make(err, 0, "--storage-driver fuse-overlayfs: %s; run `burrow doctor`", problem);
                 *ret = requested;
                 return 0;
         }

@@ -810,7 +810,15 @@ int launch_run(const struct burrow_spec *spec, const struct launch_options *opts
                 goto out;
         pid = process_clone_pidfd_into(namespace_flags(spec), st.cgroup.dirfd, &pidfd);
         if (pid < 0) {
-                error_make(err, errno, "create the container namespaces");
+                /* EPERM: unprivileged user namespaces switched off (Debian's sysctl, AppArmor); ENOSPC/EUSERS: the
+                 * namespace limit reached (user.max_user_namespaces). */
+                if (errno == EPERM || errno == ENOSPC || errno == EUSERS || errno == EACCES)
+                        error_make(err, 0,
+                                   "create the container namespaces: %s (are unprivileged user namespaces allowed "
+                                   "here?); run `burrow doctor`",
+                                   strerror(errno));
+                else
+                        error_make(err, errno, "create the container namespaces");
                 goto out;
         }
         if (pid == 0) {
