@@ -272,6 +272,22 @@ static struct json_object *json_entry(const struct cli_container *c, int64_t now
         return o;
 }
 
+/* The header of a `table` format: the row template rendered with each field's column title, as podman prints it. */
+static struct json_object *header_object(void)
+{
+        static const char *const titles[][2] = {
+            {"ID", "CONTAINER ID"}, {"Image", "IMAGE"},   {"ImageID", "IMAGE ID"},      {"Command", "COMMAND"},
+            {"CreatedAt", "CREATED AT"}, {"RunningFor", "CREATED"}, {"Status", "STATUS"}, {"State", "STATE"},
+            {"Ports", "PORTS"},     {"Names", "NAMES"},   {"Pid", "PID"},               {"ExitCode", "EXIT CODE"},
+            {"Labels", "LABELS"},
+        };
+        struct json_object *o = json_object_new_object();
+
+        for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+                json_object_object_add(o, titles[i][0], json_object_new_string(titles[i][1]));
+        return o;
+}
+
 #define COLUMNS 7
 
 static void print_table(char *(*rows)[COLUMNS], size_t n)
@@ -341,8 +357,13 @@ static int list(const struct ps_options *o, burrow_error **err)
         } else if (o->format && strcmp(o->format, "table") != 0) {
                 bool table = template_is_table(o->format);
                 const char *row = table ? o->format + 5 : o->format;
-                while (table && *row == ' ')
+                while (table && (*row == ' ' || *row == '\t'))
                         row++;
+                if (table) {
+                        struct json_object *h = header_object();
+                        r = cli_print_formatted(row, h, err);
+                        json_object_put(h);
+                }
                 for (size_t i = n; i-- > first && r == 0;) {
                         struct json_object *obj = template_object(&cs[i], o->no_trunc, now);
                         r = cli_print_formatted(row, obj, err);
