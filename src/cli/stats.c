@@ -86,7 +86,7 @@ static void human(uint64_t v, bool binary, char *buf, size_t size)
 static struct json_object *stats_object(const struct cli_container *c, const struct sample *a, const struct sample *b)
 {
         struct json_object *o = json_object_new_object();
-        char cpu[32] = "--", mem[64] = "-- / --", memp[32] = "--", net[64] = "-- / --", blk[64] = "-- / --",
+        char cpu[32] = "--", mem[80] = "-- / --", memp[32] = "--", net[80] = "-- / --", blk[80] = "-- / --",
              pids[32] = "--", x[32], y[32];
 
         if (b->has_cgroup && b->cg.has_cpu && a->has_cgroup && b->at_ns > a->at_ns)

@@ -173,8 +173,8 @@ static void test_corrupt_records(void)
         struct ctr_record rec = {0};
         struct ctr_state st = {0};
         static const char *const bad[] = {"", "[]", "{", "{\"Id\":\"x\",\"Name\":\"n\",\"Args\":[]}",
-                                          "{\"Id\":\"aaaa1111bbbb2222cccc3333dddd4444eeee5555ffff6666aaaa7777bbbb8888\","
-                                          "\"Name\":\"n\",\"Args\":3}"};
+                                          ("{\"Id\":\"aaaa1111bbbb2222cccc3333dddd4444eeee5555ffff6666aaaa7777bbbb8888\","
+                                           "\"Name\":\"n\",\"Args\":3}")};
 
         if (root == NULL)
                 return;
