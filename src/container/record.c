@@ -434,6 +434,14 @@ int ctr_resolve(const char *store_root, const char *name_or_id, char **ret_id, b
 
         if (len == 0)
                 return error_make(err, 0, "no such container: \"\"");
+        /* A full id names its directory: no need to read every record (ps looks up each container by id). */
+        if (ctr_id_valid(name_or_id)) {
+                _cleanup_free_ char *dir = ctr_dir(store_root, name_or_id), *rec = xasprintf("%s/container.json", dir);
+                if (access(rec, F_OK) == 0) {
+                        *ret_id = xstrdup(name_or_id);
+                        return 0;
+                }
+        }
         if (len <= CTR_NAME_MAX && ctr_name_check(name_or_id, NULL) == 0) {
                 _cleanup_free_ char *link = xasprintf("%s/names/%s", store_root, name_or_id);
                 char target[80];
