@@ -26,6 +26,7 @@ static const struct {
     {"stats", cli_stats},
     {"inspect", cli_inspect},
     {"container", cli_container},
+    {"doctor", cli_doctor},
     /* Internal, for the extraction tests; not listed in --help. */
     {"__extract-layer", cli_extract_layer},
 };

@@ -10,7 +10,7 @@ packages="
 	libcap-dev libseccomp-dev libjson-c-dev libsubid-dev libarchive-dev nettle-dev
 	fuse-overlayfs fuse3
 	uidmap passwd scdoc
-	bats busybox-static util-linux procps python3 iproute2 file user-mode-linux
+	bats busybox-static util-linux procps python3 python3-jsonschema iproute2 file user-mode-linux
 	bubblewrap crun hyperfine
 	libslirp-dev dnsmasq-base iperf3 socat curl slirp4netns
 	libsystemd-dev dbus dbus-user-session systemd

@@ -125,6 +125,15 @@ static enum placement locate(char **ret_dir, burrow_error **err)
         return PLACE_NONE;
 }
 
+bool cgroup_delegated_dir(char **ret_dir)
+{
+        _cleanup_free_ char *dir = NULL;
+        enum placement p = locate(&dir, NULL);
+
+        *ret_dir = steal_pointer(&dir);
+        return p != PLACE_NONE;
+}
+
 /* Chooses the directory that will hold the container's cgroup (see cgroup.h). */
 static int find_parent(char **ret, burrow_error **err)
 {

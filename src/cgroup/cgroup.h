@@ -29,6 +29,10 @@ struct cgroup_container {
 /* True when CGROUP_MOUNT is a cgroup v2 tree (not a v1 or hybrid one). */
 bool cgroup_unified(void);
 
+/* Read-only (burrow doctor): whether the cgroupfs manager finds a delegated cgroup as things are now (see
+ * cgroup_create). *ret_dir gets it, else the caller's own cgroup, or NULL when /proc/self/cgroup has no v2 entry. */
+bool cgroup_delegated_dir(char **ret_dir);
+
 /* Finds where the container's cgroup can live and creates it, before the container exists. Where, by `manager`:
  *  - cgroupfs: in the caller's own cgroup when the caller is its only process (a `systemd-run --user --scope -p
  *    Delegate=yes` scope): the caller first moves into a leaf of it, "supervisor", because cgroup v2 lets a cgroup

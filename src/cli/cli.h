@@ -46,6 +46,8 @@ int cli_exec(int argc, char **argv);
 int cli_stats(int argc, char **argv);
 int cli_container(int argc, char **argv);
 int cli_container_prune(int argc, char **argv);
+/* burrow doctor (src/cli/doctor.c): the host's prerequisites, each with its fix. */
+int cli_doctor(int argc, char **argv);
 /* start -a: the container's output until it ends; returns its exit code. */
 int cli_logs_attach(const char *dir);
 
@@ -56,6 +58,9 @@ extern struct burrow_config cli_config;
 extern const char *cli_store_root;
 /* Opens the image store at cli_store_root, locked for writing or reading. */
 int cli_open_store(bool writable, struct image_store **ret, burrow_error **err);
+/* The image store's directory by that precedence (--root, $BURROW_ROOT, storage.root, the XDG default), without
+ * opening or creating it (caller frees). */
+int cli_store_root_choose(char **ret, burrow_error **err);
 /* The error for getopt_long's '?' and ':' results, naming the subcommand's --help. */
 int cli_option_error(const char *command, int opt, char **argv, burrow_error **err);
 

@@ -15,18 +15,25 @@
 const char *cli_store_root;
 struct burrow_config cli_config;
 
-int cli_open_store(bool writable, struct image_store **ret, burrow_error **err)
+int cli_store_root_choose(char **ret, burrow_error **err)
 {
-        _cleanup_free_ char *root = NULL;
-
         const char *env = getenv("BURROW_ROOT"), *configured = config_get(&cli_config, CONFIG_STORAGE_ROOT);
 
         /* --root, then $BURROW_ROOT, then burrow.conf's storage.root, then the XDG default. */
         if (cli_store_root)
-                root = xstrdup(cli_store_root);
+                *ret = xstrdup(cli_store_root);
         else if ((env == NULL || env[0] == '\0') && configured != NULL)
-                root = xstrdup(configured);
-        else if (store_default_root(&root, err) < 0)
+                *ret = xstrdup(configured);
+        else if (store_default_root(ret, err) < 0)
+                return -1;
+        return 0;
+}
+
+int cli_open_store(bool writable, struct image_store **ret, burrow_error **err)
+{
+        _cleanup_free_ char *root = NULL;
+
+        if (cli_store_root_choose(&root, err) < 0)
                 return -1;
         return store_open(root, writable, ret, err);
 }

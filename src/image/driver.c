@@ -49,36 +49,46 @@ static _Noreturn void probe_child(const char *dir, uid_t uid, gid_t gid)
         _exit(0);
 }
 
-static bool kernel_overlay_works(image_store *store)
+bool image_driver_overlay_probe(const char *dir)
 {
         static const char *const dirs[] = {"lower", "upper", "work", "merged"};
+        _cleanup_close_ int dirfd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int status = -1;
+        pid_t pid;
+
+        if (dirfd < 0)
+                return false;
+        for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+                if (mkdirat(dirfd, dirs[i], 0700) < 0)
+                        return false;
+        pid = fork();
+        if (pid == 0)
+                probe_child(dir, getuid(), getgid());
+        if (pid > 0)
+                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                        ;
+        return status == 0;
+}
+
+static bool kernel_overlay_works(image_store *store)
+{
         _cleanup_close_ int dirfd = -1;
         _cleanup_free_ char *name = NULL, *rel = NULL, *path = NULL;
         burrow_error *err = NULL;
-        int status = -1;
-        pid_t pid;
+        bool works;
 
         if (store_make_tmp_dir(store, &dirfd, &name, &err) < 0) {
                 error_free(&err);
                 return false;
         }
-        for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
-                if (mkdirat(dirfd, dirs[i], 0700) < 0)
-                        goto out;
         path = xasprintf("%s/tmp/%s", store->root, name);
-        pid = fork();
-        if (pid == 0)
-                probe_child(path, getuid(), getgid());
-        if (pid > 0)
-                while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                        ;
-out:
+        works = image_driver_overlay_probe(path);
         /* overlay made work/work mode 0000: the tree walk that opens such directories up removes it. */
         rel = xasprintf("tmp/%s", name);
         if (unpack_remove_tree_at(store->root_fd, rel) < 0)
                 (void)store_remove_tree(store, rel, &err);
         error_free(&err);
-        return status == 0;
+        return works;
 }
 
 int image_driver_choose(image_store *store, enum spec_storage_driver requested, bool quiet,

@@ -15,5 +15,9 @@
 int image_driver_choose(image_store *store, enum spec_storage_driver requested, bool quiet,
                         enum spec_storage_driver *ret, burrow_error **err);
 
+/* Whether the kernel's overlay mounts in a throw-away user namespace on the filesystem of `dir`, an empty directory
+ * the probe fills with lower, upper, work and merged (the caller removes it; overlay leaves work/work mode 0000). */
+bool image_driver_overlay_probe(const char *dir);
+
 /* Why fuse-overlayfs cannot be used here (a static string), or NULL when it can. */
 const char *image_driver_fuse_problem(void);

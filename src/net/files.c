@@ -115,6 +115,28 @@ const char *net_host_resolv_conf_path(const char *text)
         return f.n > 0 && !f.any_other ? "/run/systemd/resolve/resolv.conf" : "/etc/resolv.conf";
 }
 
+struct server_count {
+        unsigned int n, loopback;
+};
+
+static void count_server(const char *ip, void *arg)
+{
+        struct server_count *c = arg;
+
+        c->n++;
+        c->loopback += is_loopback(ip);
+}
+
+unsigned int net_resolv_conf_servers(const char *text, unsigned int *ret_loopback)
+{
+        struct server_count c = {0};
+
+        if (text)
+                for_each_directive(text, "nameserver", count_server, &c);
+        *ret_loopback = c.loopback;
+        return c.n;
+}
+
 static void add_search(const char *rest, void *arg)
 {
         text_line(arg, "search ", rest);

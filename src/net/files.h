@@ -23,6 +23,9 @@ void net_slirp_address(const struct spec_slirp *slirp, unsigned int host_part, c
  * copied servers) could use, and its search domains are the real ones. */
 const char *net_host_resolv_conf_path(const char *etc_resolv_conf_text);
 
+/* How many nameserver lines a resolv.conf text has, and how many of them name a loopback address (burrow doctor). */
+unsigned int net_resolv_conf_servers(const char *text, unsigned int *ret_loopback);
+
 /* Builds the three files for the spec's network mode. host_resolv is the text of the host's resolver file (search
  * domains and options are taken from it; its servers too for --network host/none), host_hosts the host's /etc/hosts
  * (used for --network host); either may be NULL. */
