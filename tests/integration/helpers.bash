@@ -291,3 +291,91 @@ stop_test_processes() {
 	fi
 	true
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# Kept containers (run -d, ps, stop, rm...), for the ctr-*.bats files. Each test uses a store of its own (ctr_setup),
+# so that ps sees only its containers, and removes them all in teardown (ctr_teardown).
+
+# ctr_setup: for setup(): BURROW_ROOT is a new store in the test's directory.
+ctr_setup() {
+	export BURROW_ROOT="$BATS_TEST_TMPDIR/store"
+}
+
+# ctr_run_d [RUN OPTIONS...] CMD...: `burrow run -d --network none --tmpfs /tmp --rootfs $ROOTFS ...`; sets CID, and
+# fails unless burrow printed an id. The containers share the rootfs directory: a /tmp of its own keeps what one
+# container writes there (ready markers) from the next. fd 3 (bats' own) is closed, as for any background job.
+ctr_run_d() {
+	CID=$("$BURROW" run -d --network none --tmpfs /tmp --rootfs "$ROOTFS" "$@" 3>&-) || return 1
+	[[ "$CID" =~ ^[0-9a-f]{64}$ ]] || { echo "run -d printed ${CID@Q}, not an id" >&2; return 1; }
+}
+
+# pid_alive PID: the process exists and is not a zombie (a dead supervisor waits for the host's pid 1 to reap it).
+pid_alive() {
+	local state
+	state=$(ps -o stat= -p "$1" 2>/dev/null) || return 1
+	[[ "$state" != Z* ]]
+}
+
+# ctr_state ID KEY: KEY of the container's state.json (Status, Pid, SupervisorPid, ExitCode...).
+ctr_state() {
+	python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))[sys.argv[2]])' \
+		"$BURROW_ROOT/containers/$1/state.json" "$2"
+}
+
+# ctr_wait_for NAME TEMPLATE VALUE: wait (10 s at most) until `burrow inspect --format TEMPLATE NAME` prints VALUE.
+ctr_wait_for() {
+	local got i
+	for i in $(seq 100); do
+		got=$("$BURROW" inspect --format "$2" "$1" 2>&1)
+		[ "$got" = "$3" ] && return 0
+		sleep 0.1
+	done
+	echo "container $1: $2 is ${got@Q}, not ${3@Q} after 10 s" >&2
+	return 1
+}
+
+# ctr_wait_file ID PATH: wait (10 s) until the container (running) has written PATH in its root.
+ctr_wait_file() {
+	local i
+	for i in $(seq 100); do
+		"$BURROW" exec "$1" test -e "$2" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	echo "container $1 did not create $2 within 10 s" >&2
+	return 1
+}
+
+# ctr_teardown: for teardown(): rm -f every container of the test's store; supervisors that survive that are killed
+# by their pid (they are the test's own), so that one failing test does not leave processes for the others.
+ctr_teardown() {
+	[ -n "${BURROW_ROOT:-}" ] || return 0
+	"$BURROW" rm -f -t 0 -a >/dev/null 2>&1 3>&-
+	local dir pid
+	for dir in "$BURROW_ROOT"/containers/*/; do
+		[ -f "$dir/state.json" ] || continue
+		pid=$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1])).get("SupervisorPid", 0))' "$dir/state.json" 2>/dev/null)
+		[ -n "$pid" ] && [ "$pid" -gt 0 ] && [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = burrow ] && kill -KILL "$pid"
+	done
+	"$BURROW" rm -f -t 0 -a >/dev/null 2>&1 3>&-
+	true
+}
+
+# assert_ctr_error [STATUS]: status (default 125), no stdout, exactly one stderr line "burrow: ...".
+assert_ctr_error() {
+	assert_status "${1:-125}" || return 1
+	if [ -n "$output" ] || [ "${#stderr_lines[@]}" -ne 1 ] || [[ "${stderr_lines[0]}" != "burrow: "?* ]]; then
+		echo "expected no stdout and exactly one stderr line 'burrow: ...'" >&2
+		_show
+		return 1
+	fi
+}
+
+# assert_inspect_error: as assert_ctr_error, but stdout may be an empty JSON array, as podman's inspect prints it.
+assert_inspect_error() {
+	local out=$output
+	[ "$(tr -d ' \n' <<<"$output")" = "[]" ] && output=
+	assert_ctr_error "$@"
+	local rc=$?
+	output=$out
+	return $rc
+}
