@@ -73,7 +73,10 @@ int main(int argc, char **argv)
                 if (config_load(&cli_config, &err) < 0) {
                         error_print(err);
                         error_free(&err);
-                        return EXIT_BURROW_FAILURE;
+                        /* doctor is what one runs when things are broken: it goes on with the defaults. */
+                        if (strcmp(cmd, "doctor") != 0)
+                                return EXIT_BURROW_FAILURE;
+                        config_clear(&cli_config);
                 }
                 code = commands[i].fn(argc - 1, argv + 1);
                 config_clear(&cli_config);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/containers.h"
 #include "image/manifest.h"
 #include "image/store.h"
 #include "util/cleanup.h"
@@ -153,6 +154,7 @@ int cli_image_inspect(int argc, char **argv)
         _cleanup_error_ burrow_error *err = NULL;
         _cleanup_json_ json_object *out = json_object_new_array();
         image_store *store = NULL;
+        const char *format = NULL;
         int opt, status = 0;
 
         opterr = 0;
@@ -163,15 +165,12 @@ int cli_image_inspect(int argc, char **argv)
                                "Print the images' details as a JSON array (docker's shape: Id, RepoTags, Created,\n"
                                "Architecture, Os, Size, Config, RootFS).\n\n"
                                "Options:\n"
-                               "      --format json   the only format (default)\n"
+                               "      --format FORMAT json (the default) or a Go template such as '{{.Id}}'\n"
                                "      --help          this text\n");
                         return 0;
                 }
                 if (opt == 'f') {
-                        if (strcmp(optarg, "json") != 0) {
-                                error_make(&err, 0, "--format %s: only json is supported", optarg);
-                                goto fail;
-                        }
+                        format = strcmp(optarg, "json") == 0 ? NULL : optarg;
                         continue;
                 }
                 cli_option_error("image inspect", opt, argv, &err);
@@ -190,6 +189,12 @@ int cli_image_inspect(int argc, char **argv)
                         status = EXIT_BURROW_FAILURE;
                 }
         store_close(store);
+        if (format) {
+                for (size_t i = 0; i < json_object_array_length(out); i++)
+                        if (cli_print_formatted(format, json_object_array_get_idx(out, i), &err) < 0)
+                                goto fail;
+                return status;
+        }
         printf("%s\n", json_object_to_json_string_ext(out, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
         return status;

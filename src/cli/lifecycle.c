@@ -20,6 +20,7 @@
 #include "container/supervisor.h"
 #include "image/store.h"
 #include "util/cleanup.h"
+#include "util/fileutil.h"
 #include "util/signame.h"
 
 /* How long a supervisor may take to tear a container down (helpers, mounts, cgroup) once its workload is gone. */
@@ -293,15 +294,24 @@ static int wait_action(const char *root, const char *arg, void *p, burrow_error 
         if (cli_container_find(root, arg, &c, err) < 0)
                 return -1;
         r = wait_supervisor(c.dir, -1, err);
-        cli_container_clear(&c);
-        if (r == 0 && cli_container_find(root, arg, &c, err) == 0) {
-                printf("%d\n", c.state.exit_code);
-                cli_container_clear(&c);
-        } else if (r == 0) {
-                /* Gone meanwhile (--rm): its code is lost, as with podman. */
-                error_free(err);
-                printf("-1\n");
+        if (r == 0) {
+                struct cli_container now;
+                if (cli_container_find(root, c.id, &now, err) == 0) {
+                        printf("%d\n", now.state.exit_code);
+                        cli_container_clear(&now);
+                } else {
+                        /* Removed when it ended (--rm): its supervisor left the exit code in the runtime directory. */
+                        _cleanup_free_ char *rt = NULL, *path = NULL, *text = NULL;
+                        error_free(err);
+                        if (ctr_runtime_dir(&rt, NULL) == 0)
+                                path = xasprintf("%s/exits/%s", rt, c.id);
+                        if (path && file_read_all(path, 16, &text, NULL, NULL) == 0)
+                                printf("%d\n", atoi(text));
+                        else
+                                printf("-1\n");
+                }
         }
+        cli_container_clear(&c);
         return r;
 }
 
@@ -653,7 +663,7 @@ int cli_inspect(int argc, char **argv)
         if (strcmp(o.type, "all") == 0) {
                 _cleanup_free_ char *id = NULL;
                 burrow_error *e = NULL;
-                if (ctr_resolve(root, argv[optind], &id, &e) < 0 && e->errnum == ENOENT) {
+                if (ctr_resolve(root, argv[optind], &id, &e) < 0 && e->errnum == -ENOENT) {
                         error_free(&e);
                         return inspect_images(&o, argc, argv, optind);
                 }

@@ -144,6 +144,53 @@ static bool wanted(const struct ps_options *o, const struct cli_container *c)
         return true;
 }
 
+/* Without -a, ps lists the running containers; a status= filter alone widens that (podman's rule). */
+static bool has_status_filter(const struct ps_options *o)
+{
+        for (size_t i = 0; i < o->n_filters; i++)
+                if (o->filters[i].key == FILTER_STATUS)
+                        return true;
+        return false;
+}
+
+/* A `table` format's cells are separated by tabs: align them in columns as podman's tabwriter does (at least two
+ * spaces between columns). lines is the rendered text, one row per line. */
+static void print_aligned(const char *text)
+{
+        _cleanup_free_ char *copy = xstrdup(text);
+        size_t width[64] = {0}, n_lines = 0;
+        char *save = NULL;
+
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save), n_lines++) {
+                size_t col = 0;
+                for (char *cell = line;; col++) {
+                        char *tab = strchr(cell, '\t');
+                        size_t len = tab ? (size_t)(tab - cell) : strlen(cell);
+                        if (col < 64 && tab && len > width[col])
+                                width[col] = len;
+                        if (!tab)
+                                break;
+                        cell = tab + 1;
+                }
+        }
+        free(copy);
+        copy = xstrdup(text);
+        save = NULL;
+        for (char *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                size_t col = 0;
+                for (char *cell = line;; col++) {
+                        char *tab = strchr(cell, '\t');
+                        if (!tab) {
+                                printf("%s\n", cell);
+                                break;
+                        }
+                        *tab = '\0';
+                        printf("%-*s  ", (int)(col < 64 ? width[col] : 0), cell);
+                        cell = tab + 1;
+                }
+        }
+}
+
 static int64_t now_ns(void)
 {
         struct timespec ts;
@@ -333,7 +380,7 @@ static int list(const struct ps_options *o, burrow_error **err)
                         continue;
                 }
                 if ((o->all || o->latest || o->last > 0 || cs[n].state.status == CTR_RUNNING ||
-                     cs[n].state.status == CTR_STOPPING || o->n_filters > 0) &&
+                     cs[n].state.status == CTR_STOPPING || has_status_filter(o)) &&
                     wanted(o, &cs[n]))
                         n++;
                 else
@@ -359,15 +406,26 @@ static int list(const struct ps_options *o, burrow_error **err)
                 const char *row = table ? o->format + 5 : o->format;
                 while (table && (*row == ' ' || *row == '\t'))
                         row++;
-                if (table) {
-                        struct json_object *h = header_object();
-                        r = cli_print_formatted(row, h, err);
-                        json_object_put(h);
-                }
-                for (size_t i = n; i-- > first && r == 0;) {
-                        struct json_object *obj = template_object(&cs[i], o->no_trunc, now);
-                        r = cli_print_formatted(row, obj, err);
+                _cleanup_free_ char *all = xstrdup("");
+                for (size_t i = n + (table ? 1 : 0); i-- > first && r == 0;) {
+                        /* The header first (i == n), then the rows, newest first. */
+                        struct json_object *obj = i == n ? header_object() : template_object(&cs[i], o->no_trunc, now);
+                        char *line = NULL, *joined;
+                        r = template_render(row, obj, &line, err);
                         json_object_put(obj);
+                        if (r < 0)
+                                break;
+                        joined = xasprintf("%s%s%s", all, line,
+                                           line[0] && line[strlen(line) - 1] == '\n' ? "" : "\n");
+                        free(line);
+                        free(all);
+                        all = joined;
+                }
+                if (r == 0) {
+                        if (table)
+                                print_aligned(all);
+                        else
+                                fputs(all, stdout);
                 }
         } else {
                 char *(*rows)[COLUMNS] = xcalloc(n + 1, sizeof(*rows));

@@ -46,7 +46,7 @@ static int remove_one(image_store *store, const char *reference, bool force, bur
                 return -1;
         name = matched_name(&rec, reference);
         if (!(name && rec.names.len > 1) && image_in_use(store, rec.id)) {
-                r = error_make(err, 0, "image %s: in use by a running container", reference);
+                r = error_make(err, 0, "image %s: in use by a container (remove the container first: burrow rm)", reference);
                 (void)force;
         } else if (name && rec.names.len > 1) {
                 r = store_untag(store, rec.id, name, err);

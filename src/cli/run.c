@@ -736,8 +736,11 @@ int cli_run_container(int argc, char **argv, const struct ctr_record *existing, 
         if (spec.detach) {
                 struct ctr_launch l = {
                     .store_root = root, .container = &container, .runtime_dir = rtdir, .existing = existing != NULL};
-                if (ctr_supervisor_start(&spec, &l, &err) < 0) {
+                int status = 0;
+                r = ctr_supervisor_start(&spec, &l, &status, &err);
+                if (r != 0) {
                         error_print(err);
+                        code = r > 0 ? status : EXIT_BURROW_FAILURE;
                         goto out;
                 }
                 if (print_id)

@@ -262,7 +262,7 @@ int cli_stats(int argc, char **argv)
                                         error_free(&err);
                                         code = EXIT_BURROW_FAILURE;
                                 }
-                } else {
+                } else if (k > 0 || code == 0) {
                         print_table(rows);
                 }
                 fflush(stdout);

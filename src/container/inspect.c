@@ -43,11 +43,23 @@ static struct json_object *config_json(const struct burrow_spec *spec)
 
         if (spec->user.user)
                 user = spec->user.group ? xasprintf("%s:%s", spec->user.user, spec->user.group) : xstrdup(spec->user.user);
-        json_object_object_add(c, "Hostname", string_or_empty(spec->hostname ? spec->hostname : NULL));
+        _cleanup_free_ char *hostname = spec->hostname && spec->hostname[0] ? xstrdup(spec->hostname)
+                                                                             : xstrndup(spec->id, 12);
+        _cleanup_strv_ strv env = {0};
+
+        /* The environment the workload gets (launch_build_env's defaults included), as docker's inspect shows it. */
+        for (size_t i = 0; i < spec->env.len; i++)
+                strv_push(&env, spec->env.items[i]);
+        strv_env_default(&env, "PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        strv_env_default(&env, "HOSTNAME", hostname);
+        strv_env_default(&env, "container", "burrow");
+        if (spec->tty)
+                strv_env_default(&env, "TERM", "xterm");
+        json_object_object_add(c, "Hostname", json_object_new_string(hostname));
         json_object_object_add(c, "User", string_or_empty(user));
         json_object_object_add(c, "Tty", json_object_new_boolean(spec->tty));
         json_object_object_add(c, "OpenStdin", json_object_new_boolean(spec->interactive));
-        json_object_object_add(c, "Env", strv_json(&spec->env, 0));
+        json_object_object_add(c, "Env", strv_json(&env, 0));
         json_object_object_add(c, "Cmd", strv_json(&spec->args, 0));
         if (spec->entrypoint && spec->entrypoint[0]) {
                 struct json_object *e = json_object_new_array();

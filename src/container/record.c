@@ -347,6 +347,17 @@ uint64_t ctr_process_start_time(pid_t pid)
         return start;
 }
 
+/* The state letter of /proc/PID/stat (R, S, D, Z, ...), or 0. */
+static char process_state(pid_t pid)
+{
+        _cleanup_free_ char *path = xasprintf("/proc/%d/stat", (int)pid), *text = NULL;
+        char *p;
+
+        if (file_read_all(path, 4096, &text, NULL, NULL) < 0 || (p = strrchr(text, ')')) == NULL || p[1] != ' ')
+                return 0;
+        return p[2];
+}
+
 char *ctr_boot_id(void)
 {
         char *id = NULL;
@@ -367,7 +378,8 @@ int ctr_open_init_pidfd(const struct ctr_state *st)
         fd = (int)syscall(SYS_pidfd_open, st->pid, 0);
         if (fd < 0)
                 return -errno;
-        if (ctr_process_start_time(st->pid) != st->pid_start) {
+        /* A zombie has ended: its parent (an engine's subreaper, for `burrow oci`) just has not reaped it yet. */
+        if (ctr_process_start_time(st->pid) != st->pid_start || process_state(st->pid) == 'Z') {
                 close(fd);
                 return -ESRCH;
         }
@@ -467,7 +479,7 @@ int ctr_resolve(const char *store_root, const char *name_or_id, char **ret_id, b
                 match = ids.items[i];
         }
         if (match == NULL)
-                return error_make(err, ENOENT, "no such container: %.*s", (int)(len > 80 ? 80 : len), name_or_id);
+                return error_make(err, -ENOENT, "no such container: %.*s", (int)(len > 80 ? 80 : len), name_or_id);
         *ret_id = xstrdup(match);
         return 0;
 }

@@ -4,8 +4,10 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,6 +43,19 @@ static void detach_stdio(const char *dir)
                 close(log);
 }
 
+/* The supervisor keeps none of the caller's files open (a caller waiting for end-of-file on a pipe it gave
+ * `burrow run -d` would wait for as long as the container runs): everything above stdio but the two fds it needs. */
+static void close_inherited(int keep_a, int keep_b)
+{
+        int lo = keep_a < keep_b ? keep_a : keep_b, hi = keep_a < keep_b ? keep_b : keep_a;
+
+        if (lo > 3)
+                syscall(SYS_close_range, 3, lo - 1, 0);
+        if (hi > lo + 1)
+                syscall(SYS_close_range, lo + 1, hi - 1, 0);
+        syscall(SYS_close_range, hi + 1, ~0U, 0);
+}
+
 static _Noreturn void supervise(const struct burrow_spec *spec, const struct ctr_launch *l, int ready_fd)
 {
         _cleanup_free_ char *ctl = xasprintf("%s/ctl", l->runtime_dir);
@@ -53,6 +68,7 @@ static _Noreturn void supervise(const struct burrow_spec *spec, const struct ctr
         int code = 0, r;
 
         setsid();
+        close_inherited(ready_fd, l->container->lock_fd);
         detach_stdio(l->container->dir);
         if (ctr_log_open(log_path, CTR_LOG_FILE_SIZE, CTR_LOG_FILES, &log, &err) < 0) {
                 r = -1;
@@ -85,13 +101,31 @@ static _Noreturn void supervise(const struct burrow_spec *spec, const struct ctr
         close(ready_fd);
         unlink(ctl);
         rmdir(l->runtime_dir);
+        /* --rm: the record goes, but a `burrow wait` may be waiting for the exit code (podman keeps it too). */
+        if (spec->remove && started) {
+                _cleanup_free_ char *exits = xstrdup(l->runtime_dir);
+                /* RUNTIME/exits/<id>: a sibling of the container's runtime directory, which is gone by now. */
+                strcpy(strrchr(exits, '/') + 1, "exits");
+                _cleanup_free_ char *path = xasprintf("%s/%s", exits, spec->id);
+                struct ctr_state now = {0};
+                if (ctr_state_read(l->container->dir, &now, NULL) == 0 && now.status == CTR_EXITED) {
+                        char text[16];
+                        snprintf(text, sizeof(text), "%d", now.exit_code);
+                        mkdir(exits, 0700);
+                        _cleanup_close_ int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+                        if (fd >= 0)
+                                (void)fd_write_all(fd, text, strlen(text));
+                }
+                ctr_state_clear(&now);
+        }
         /* A container that never ran is not kept, unless it existed before (start). */
         if (spec->remove || (!started && !l->existing))
                 ctr_discard(l->store_root, l->container, spec->name, spec->id);
         _exit(0);
 }
 
-int ctr_supervisor_start(const struct burrow_spec *spec, const struct ctr_launch *l, burrow_error **err)
+int ctr_supervisor_start(const struct burrow_spec *spec, const struct ctr_launch *l, int *ret_status,
+                         burrow_error **err)
 {
         char msg[1024];
         size_t len = 0;
@@ -124,13 +158,22 @@ int ctr_supervisor_start(const struct burrow_spec *spec, const struct ctr_launch
                 if (n <= 0)
                         break;
                 len += (size_t)n;
-                if (len >= 3 && memcmp(msg, "ok\n", 3) == 0)
+                if ((len >= 3 && memcmp(msg, "ok\n", 3) == 0) || (msg[0] == 'E' && memchr(msg, '\n', len)))
                         break;
         }
         close(ready[0]);
         msg[len] = '\0';
+        *ret_status = 0;
         if (len >= 3 && memcmp(msg, "ok\n", 3) == 0)
                 return 0;
+        /* The command could not be executed: the container exists (Exited (126/127)), as with podman. */
+        if (msg[0] == 'E' && strchr(msg, ' ')) {
+                char *text = strchr(msg, ' ') + 1;
+                *ret_status = atoi(msg + 1);
+                text[strcspn(text, "\n")] = '\0';
+                error_make(err, 0, "%s", text);
+                return 1;
+        }
         /* Setup failed: the supervisor cleans up and leaves; nothing may be left when we report it. */
         while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
                 ;

@@ -21,9 +21,11 @@ struct ctr_launch {
         bool existing;                     /* `start`: a failed start keeps the container (state: exited, Error) */
 };
 
-/* Forks the supervisor and returns once the workload runs (0), or once setup failed and the supervisor has cleaned
- * up (-1, *err the reason). The caller forgets l->container either way (the supervisor owns it). */
-int ctr_supervisor_start(const struct burrow_spec *spec, const struct ctr_launch *l, burrow_error **err);
+/* Forks the supervisor and returns once the workload runs (0); 1 when its command could not be executed (*err the
+ * reason, *ret_status 126 or 127; the container is kept, exited); -1 when setup failed and the supervisor has cleaned
+ * up (*err the reason). The caller forgets l->container either way (the supervisor owns it). */
+int ctr_supervisor_start(const struct burrow_spec *spec, const struct ctr_launch *l, int *ret_status,
+                         burrow_error **err);
 
 /* The end of a container that keeps nothing (--rm, a foreground run, a failed creation): its directory and name. */
 void ctr_discard(const char *store_root, struct image_container *container, const char *name, const char *id);

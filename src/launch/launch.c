@@ -318,6 +318,7 @@ struct run_state {
         int ctl_fd;            /* the control socket, listening */
         struct control_ns ns;  /* C's namespaces, for `burrow exec` */
         int out_fd, err_fd;    /* detached: the read ends of the workload's stdout and stderr */
+        bool exec_failed;      /* SYNC_EXEC_FAILED came: the command could not be executed */
 };
 
 static void run_state_clear(struct run_state *st)
@@ -417,10 +418,17 @@ static int handle_sync_message(struct run_state *st, const struct burrow_spec *s
                 close(fd);
                 return r < 0 ? -1 : 1;
         case SYNC_EXEC_FAILED: {
-                /* The workload exits 126/127 by itself; the reason is printed here, once. */
+                /* The workload exits 126/127 by itself; the reason is printed here, once: by the waiting `run -d`
+                 * when there is one ("E<status> <message>" on its pipe). */
                 burrow_error *e = NULL;
                 error_make(&e, msg.errnum, "%s", msg.text);
-                error_print(e);
+                st->exec_failed = true;
+                if (st->opts->ready_fd >= 0)
+                        dprintf(st->opts->ready_fd, "E%d %s\n",
+                                msg.errnum == ENOENT || msg.errnum == ENOTDIR || msg.errnum == ELOOP ? 127 : 126,
+                                e->msg);
+                else
+                        error_print(e);
                 error_free(&e);
                 break;
         }
@@ -493,8 +501,6 @@ static void record_started(struct run_state *st)
                 }
                 ctr_state_clear(&cs);
         }
-        if (o->ready_fd >= 0)
-                (void)fd_write_all(o->ready_fd, "ok\n", 3);
 }
 
 /* The workload's end, as `ps`, `inspect` and `wait` will report it. */
@@ -624,6 +630,9 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                         if (r == 0) {
                                 close(st->sock);
                                 st->sock = -1;
+                                /* End of file after SYNC_EXEC: the exec succeeded (the socket is close-on-exec). */
+                                if (st->started && !st->exec_failed && st->opts->ready_fd >= 0)
+                                        (void)fd_write_all(st->opts->ready_fd, "ok\n", 3);
                         }
                         if (st->started && !was_started)
                                 record_started(st);

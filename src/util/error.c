@@ -48,7 +48,7 @@ char *error_text(const burrow_error *err)
 {
         char *text;
 
-        if (err->errnum != 0) {
+        if (err->errnum > 0) {
                 if (asprintf(&text, "%s: %s", err->msg, strerror(err->errnum)) < 0)
                         abort();
         } else {

@@ -5,7 +5,7 @@
 #include <stdarg.h>
 
 typedef struct burrow_error {
-        int errnum; /* 0 when the message says it all */
+        int errnum; /* 0 when the message says it all; negative: -errno for callers to test, not printed */
         char *msg;
 } burrow_error;
 

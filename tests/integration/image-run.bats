@@ -88,7 +88,7 @@ setup_file() {
 	start_background solo sh -c 'echo started; exec sleep 30'
 	run --separate-stderr "$BURROW" rmi solo
 	assert_burrow_error
-	assert_stderr "burrow: image solo: in use by a running container"
+	assert_stderr "burrow: image solo: in use by a container (remove the container first: burrow rm)"
 	kill -TERM "$BG_PID"
 	wait "$BG_PID" || true
 	run --separate-stderr "$BURROW" rmi solo
