@@ -26,6 +26,7 @@ static const struct {
     {"stats", cli_stats},
     {"inspect", cli_inspect},
     {"container", cli_container},
+    {"oci", cli_oci},
     {"doctor", cli_doctor},
     /* Internal, for the extraction tests; not listed in --help. */
     {"__extract-layer", cli_extract_layer},
@@ -33,7 +34,11 @@ static const struct {
 
 int main(int argc, char **argv)
 {
-        const char *cmd;
+        const char *cmd, *base = strrchr(argv[0], '/');
+
+        /* burrow-oci is `burrow oci`: the name engines are given as their runtime. */
+        if (strcmp(base ? base + 1 : argv[0], "burrow-oci") == 0)
+                return cli_oci(argc, argv);
 
         /* Global options come before the command, as podman's --root. */
         while (argc > 1 && strncmp(argv[1], "--root", 6) == 0) {

@@ -14,6 +14,7 @@ packages="
 	bubblewrap crun hyperfine
 	libslirp-dev dnsmasq-base iperf3 socat curl slirp4netns
 	libsystemd-dev dbus dbus-user-session systemd
+	podman conmon python3-jsonschema
 "
 
 if [ "$(id -u)" -ne 0 ]; then

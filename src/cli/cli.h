@@ -20,6 +20,8 @@ int cli_run_spec_of(const struct ctr_record *rec, struct burrow_spec *spec, burr
 int cli_run_add_env(struct burrow_spec *spec, const char *arg, burrow_error **err);
 int cli_run_add_env_file(struct burrow_spec *spec, const char *path, burrow_error **err);
 int cli_version(void);
+/* burrow doctor (src/cli/doctor.c): the host's prerequisites, each with its fix. */
+int cli_doctor(int argc, char **argv);
 void cli_usage(void);
 /* Internal, for the tests (src/cli/extract_layer.c): extracts one layer blob and prints its diff_id. */
 int cli_extract_layer(int argc, char **argv);
@@ -46,8 +48,8 @@ int cli_exec(int argc, char **argv);
 int cli_stats(int argc, char **argv);
 int cli_container(int argc, char **argv);
 int cli_container_prune(int argc, char **argv);
-/* burrow doctor (src/cli/doctor.c): the host's prerequisites, each with its fix. */
-int cli_doctor(int argc, char **argv);
+/* `burrow oci VERB` and `burrow-oci VERB` (src/cli/oci.c): the OCI runtime command line. */
+int cli_oci(int argc, char **argv);
 /* start -a: the container's output until it ends; returns its exit code. */
 int cli_logs_attach(const char *dir);
 
@@ -56,11 +58,11 @@ extern struct burrow_config cli_config;
 
 /* The global --root DIR (NULL: $BURROW_ROOT, $XDG_DATA_HOME/burrow, ~/.local/share/burrow). */
 extern const char *cli_store_root;
-/* Opens the image store at cli_store_root, locked for writing or reading. */
-int cli_open_store(bool writable, struct image_store **ret, burrow_error **err);
 /* The image store's directory by that precedence (--root, $BURROW_ROOT, storage.root, the XDG default), without
  * opening or creating it (caller frees). */
 int cli_store_root_choose(char **ret, burrow_error **err);
+/* Opens the image store at cli_store_root, locked for writing or reading. */
+int cli_open_store(bool writable, struct image_store **ret, burrow_error **err);
 /* The error for getopt_long's '?' and ':' results, naming the subcommand's --help. */
 int cli_option_error(const char *command, int opt, char **argv, burrow_error **err);
 

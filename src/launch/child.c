@@ -5,6 +5,7 @@
 #include <grp.h>
 #include <linux/close_range.h>
 #include <net/if.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,10 +15,12 @@
 #include <sys/resource.h>
 #include <linux/capability.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "init/init.h"
+#include "launch/hooks.h"
 #include "launch/launch.h"
 #include "launch/sync.h"
 #include "net/setup.h"
@@ -27,6 +30,11 @@
 #include "util/fileutil.h"
 
 extern char **environ;
+
+/* OCI create: the exec fifo (an O_PATH fd opened before pivot_root) and C's pid as the runtime sees it (for the
+ * hooks' state). Only ever set in C itself. */
+static int exec_fifo_fd = -1;
+static pid_t host_pid;
 
 static const char default_path[] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 
@@ -38,10 +46,12 @@ static _Noreturn void fail(int sock, burrow_error *err)
 
 /* Closes every fd but stdio and the sync socket: nothing the caller had open may reach the container, not even
  * through /proc/1/fd of the init (the CVE-2024-21626 class of leaks). */
-static void close_inherited_fds(int sock)
+static void close_inherited_fds(int sock, int preserve)
 {
-        if (sock > 3)
-                syscall(SYS_close_range, 3, sock - 1, 0);
+        unsigned first = 3 + (unsigned)preserve;
+
+        if ((unsigned)sock > first)
+                syscall(SYS_close_range, first, sock - 1, 0);
         syscall(SYS_close_range, sock + 1, ~0U, 0);
 }
 
@@ -124,12 +134,117 @@ void launch_build_env(const struct burrow_spec *spec, const struct user_resolved
 {
         for (size_t i = 0; i < spec->env.len; i++)
                 strv_push(env, spec->env.items[i]);
+        /* config.json's env is the whole environment; only HOME is filled in, as runc and crun do. */
+        if (spec->oci.enabled) {
+                strv_env_default(env, "HOME", user->home ? user->home : "/");
+                return;
+        }
         strv_env_default(env, "PATH", default_path);
         strv_env_default(env, "HOSTNAME", hostname);
         strv_env_default(env, "HOME", user->home ? user->home : "/");
         strv_env_default(env, "container", "burrow");
         if (spec->tty)
                 strv_env_default(env, "TERM", "xterm");
+}
+
+/* OCI create: tell the runtime that everything is ready, then block until `burrow oci start` opens the fifo for
+ * reading (runc's exec.fifo protocol), and run the startContainer hooks. From the fifo on, no one reads the sync
+ * socket: it is closed, and failures are the process's exit status. */
+static void wait_for_start(const struct burrow_spec *spec, int *sock)
+{
+        _cleanup_free_ char *path = xasprintf("/proc/self/fd/%d", exec_fifo_fd);
+        burrow_error *err = NULL;
+        int fd;
+
+        if (sync_send(*sock, SYNC_CREATED, 0, NULL, -1, &err) < 0)
+                _exit(125);
+        close(*sock);
+        *sock = -1;
+        do
+                fd = open(path, O_WRONLY | O_CLOEXEC);
+        while (fd < 0 && errno == EINTR);
+        if (fd < 0 || write(fd, "0", 1) != 1)
+                _exit(125);
+        close(fd);
+        close(exec_fifo_fd);
+        exec_fifo_fd = -1;
+        if (spec->oci.n_hooks[SPEC_HOOK_START_CONTAINER] > 0) {
+                _cleanup_free_ char *state = hooks_state_json(spec, "running", host_pid);
+                if (hooks_run(&spec->oci, SPEC_HOOK_START_CONTAINER, state, &err) < 0) {
+                        error_print(err);
+                        _exit(125);
+                }
+        }
+}
+
+/* linux.sysctl may only set what belongs to the container's own namespaces (runc's list): anything else would be
+ * the host's. */
+static bool sysctl_namespaced(const char *key, unsigned long ns_flags)
+{
+        static const char *const ipc[] = {"kernel.msgmax", "kernel.msgmnb", "kernel.msgmni", "kernel.sem",
+                                          "kernel.shmall", "kernel.shmmax", "kernel.shmmni", "kernel.shm_rmid_forced"};
+
+        if (strncmp(key, "fs.mqueue.", 10) == 0)
+                return ns_flags & CLONE_NEWIPC;
+        for (size_t i = 0; i < sizeof(ipc) / sizeof(ipc[0]); i++)
+                if (strcmp(key, ipc[i]) == 0)
+                        return ns_flags & CLONE_NEWIPC;
+        if (strncmp(key, "net.", 4) == 0)
+                return ns_flags & CLONE_NEWNET;
+        if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
+                return ns_flags & CLONE_NEWUTS;
+        return false;
+}
+
+/* OCI linux.sysctl, before the root moves: /proc/sys of the host's /proc shows the writer's own network and IPC
+ * namespaces, and it is not read-only there (the container's /proc/sys will be). */
+static int apply_oci_sysctl(const struct burrow_spec *spec, const struct launch_plan *plan, burrow_error **err)
+{
+        for (size_t i = 0; i < spec->oci.sysctl.len; i++) {
+                _cleanup_free_ char *kv = xstrdup(spec->oci.sysctl.items[i]), *path = NULL;
+                char *value = strchr(kv, '=');
+                if (value == NULL)
+                        continue;
+                *value++ = '\0';
+                /* The spec allows either separator: "net.ipv4.ip_forward" or "net/ipv4/ip_forward". */
+                for (char *p = kv; *p; p++)
+                        if (*p == '/')
+                                *p = '.';
+                if (!sysctl_namespaced(kv, plan->ns_flags))
+                        return error_make(err, 0, "linux.sysctl %s: not a setting of the container's own namespaces",
+                                          kv);
+                for (char *p = kv; *p; p++)
+                        if (*p == '.')
+                                *p = '/';
+                path = xasprintf("/proc/sys/%s", kv);
+                if (file_write_string(path, value, err) < 0)
+                        return error_wrap(err, "linux.sysctl %s", spec->oci.sysctl.items[i]);
+        }
+        return 0;
+}
+
+/* OCI: what config.json asks of the container that docker's flags never do: the OOM score, the domain name, exactly
+ * the additional groups. */
+static int apply_oci(const struct burrow_spec *spec, const struct launch_plan *plan, struct user_resolved *user,
+                     burrow_error **err)
+{
+        const struct spec_oci *oci = &spec->oci;
+
+        if (oci->has_oom_score_adj) {
+                char v[16];
+                snprintf(v, sizeof(v), "%d", oci->oom_score_adj);
+                if (file_write_string("/proc/self/oom_score_adj", v, err) < 0)
+                        return error_wrap(err, "process.oomScoreAdj");
+        }
+        if (oci->domainname && (plan->ns_flags & CLONE_NEWUTS) &&
+            setdomainname(oci->domainname, strlen(oci->domainname)) < 0)
+                return error_make(err, errno, "setdomainname %s", oci->domainname);
+        free(user->groups);
+        user->groups = xcalloc(oci->n_additional_gids + 1, sizeof(gid_t));
+        for (size_t i = 0; i < oci->n_additional_gids; i++)
+                user->groups[i] = oci->additional_gids[i];
+        user->n_groups = oci->n_additional_gids;
+        return 0;
 }
 
 _Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct launch_plan *plan,
@@ -139,6 +254,8 @@ _Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct
         sigset_t none;
         int e;
 
+        if (exec_fifo_fd >= 0)
+                wait_for_start(spec, &sock);
         if (tty_slave >= 0) {
                 /* A session of its own with the pty as controlling terminal: ^C typed by the caller becomes SIGINT
                  * for the workload's foreground group, as on a real terminal. */
@@ -154,7 +271,8 @@ _Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct
                 if (tty_slave > 2)
                         close(tty_slave);
         }
-        if (!spec->interactive && tty_slave < 0) {
+        /* OCI: the process has the runtime's stdio, whatever process.terminal says. */
+        if (!spec->interactive && tty_slave < 0 && !spec->oci.enabled) {
                 int null = open("/dev/null", O_RDONLY | O_CLOEXEC);
                 if (null < 0 || dup2(null, STDIN_FILENO) < 0) {
                         error_make(&err, errno, "open /dev/null as stdin");
@@ -212,9 +330,12 @@ _Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct
                 signal(sig, SIG_DFL);
         sigemptyset(&none);
         sigprocmask(SIG_SETMASK, &none, NULL);
-        syscall(SYS_close_range, 3, ~0U, CLOSE_RANGE_CLOEXEC);
+        syscall(SYS_close_range, 3 + (unsigned)spec->oci.preserve_fds, ~0U, CLOSE_RANGE_CLOEXEC);
+        if (spec->oci.umask >= 0)
+                umask((mode_t)spec->oci.umask);
 
-        if (sync_send(sock, SYNC_EXEC, 0, NULL, -1, &err) < 0)
+        /* After a released create nobody listens any more: the exec's outcome is the process's status. */
+        if (sock >= 0 && sync_send(sock, SYNC_EXEC, 0, NULL, -1, &err) < 0)
                 _exit(125);
         /* execvp searches the PATH of the current environment, so the container's environment goes in first. */
         environ = env->items;
@@ -235,18 +356,25 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
         int tty_slave = -1;
         pid_t workload;
 
-        /* If the supervisor dies, the container dies with it: nothing may outlive `burrow run`. */
-        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        /* If the supervisor dies, the container dies with it: nothing may outlive `burrow run`. (An OCI create leaves
+         * the container to the engine that asked for it.) */
+        if (!plan->outlive_parent)
+                prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         /* Detached: the workload's stdio, before everything else is closed. */
         for (int fd = 0; fd < 3; fd++)
                 if (plan->stdio[fd] >= 0 && dup2(plan->stdio[fd], fd) < 0)
                         _exit(125);
-        close_inherited_fds(sock);
+        close_inherited_fds(sock, spec->oci.preserve_fds);
 
         /* Until the parent has written uid_map and gid_map this process has no valid ids: every mount or file it made
          * now would be owned by the overflow id. */
-        if (sync_expect(sock, SYNC_MAPS_WRITTEN, NULL, &err) < 0)
-                _exit(125);
+        {
+                struct sync_msg msg;
+                int r = sync_recv(sock, &msg, NULL, &err);
+                if (r <= 0 || msg.type != SYNC_MAPS_WRITTEN)
+                        _exit(125);
+                host_pid = (pid_t)atoi(msg.text);
+        }
         /* Not dumpable from here on: this process's mm belongs to the initial user namespace (burrow was exec'd there),
          * so nobody in the container may ptrace it or open /proc/1/exe, /proc/1/fd, /proc/1/mem: the burrow binary
          * cannot be reached and overwritten through PID 1 (runc's CVE-2019-5736). It must wait for the maps: a
@@ -254,6 +382,14 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
                 error_make(&err, errno, "prctl PR_SET_DUMPABLE");
                 fail(sock, err);
+        }
+        if (plan->exec_fifo) {
+                /* pivot_root hides the runtime's state directory: hold the fifo by an fd from now on. */
+                exec_fifo_fd = open(plan->exec_fifo, O_PATH | O_CLOEXEC);
+                if (exec_fifo_fd < 0) {
+                        error_make(&err, errno, "open the exec fifo %s", plan->exec_fifo);
+                        fail(sock, err);
+                }
         }
         fuse = (struct fs_fuse_mounter){
             .available = plan->fuse_overlayfs != NULL, .mount = request_fuse_mount, .arg = &sock};
@@ -268,16 +404,25 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
                 fail(sock, err);
         }
 
-        if (sethostname(plan->hostname, strlen(plan->hostname)) < 0) {
+        if ((plan->ns_flags & CLONE_NEWUTS) && sethostname(plan->hostname, strlen(plan->hostname)) < 0) {
                 error_make(&err, errno, "sethostname %s", plan->hostname);
                 fail(sock, err);
         }
         if (spec->network != SPEC_NETWORK_HOST && setup_network(spec, plan, sock, &err) < 0)
                 fail(sock, err);
+        if (spec->oci.enabled && apply_oci_sysctl(spec, plan, &err) < 0)
+                fail(sock, err);
+        if (spec->oci.n_hooks[SPEC_HOOK_CREATE_CONTAINER] > 0) {
+                _cleanup_free_ char *state = hooks_state_json(spec, "creating", host_pid);
+                if (hooks_run(&spec->oci, SPEC_HOOK_CREATE_CONTAINER, state, &err) < 0)
+                        fail(sock, err);
+        }
         if (fs_setup_rootfs(spec, &plan->fs, &host_paths, &err) < 0)
                 fail(sock, err);
         fs_host_paths_clear(&host_paths);
         if (user_resolve(&spec->user, "/etc/passwd", "/etc/group", &user, &err) < 0)
+                fail(sock, err);
+        if (spec->oci.enabled && apply_oci(spec, plan, &user, &err) < 0)
                 fail(sock, err);
         launch_build_env(spec, &user, plan->hostname, &env);
         /* burrow-slirp was started while the root was being assembled; the workload needs it running. */

@@ -20,12 +20,14 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "init/init.h"
 #include "launch/control.h"
+#include "launch/oci.h"
 #include "launch/sync.h"
 #include "launch/tty.h"
 #include "spec/user.h"
@@ -90,7 +92,8 @@ static _Noreturn void exec_inside(const struct launch_exec *x, struct launch_pla
         sigset_t all;
         pid_t w;
 
-        prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+        if (!x->detach)
+                prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
         /* Like the container's init: nothing inside may ptrace this process or reach burrow through it. */
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         if (join_namespaces(ns, &err) < 0)
@@ -103,6 +106,14 @@ static _Noreturn void exec_inside(const struct launch_exec *x, struct launch_pla
         plan->setgroups_allowed = setgroups_allowed();
         if (user_resolve(&x->spec->user, "/etc/passwd", "/etc/group", &user, &err) < 0)
                 fail(sock, err);
+        if (x->spec->oci.enabled) {
+                /* process.user.additionalGids, exactly */
+                free(user.groups);
+                user.groups = xcalloc(x->spec->oci.n_additional_gids + 1, sizeof(gid_t));
+                for (size_t i = 0; i < x->spec->oci.n_additional_gids; i++)
+                        user.groups[i] = x->spec->oci.additional_gids[i];
+                user.n_groups = x->spec->oci.n_additional_gids;
+        }
         launch_build_env(x->spec, &user, x->hostname, &env);
         if (x->spec->tty && open_tty(sock, &tty_slave, &err) < 0)
                 fail(sock, err);
@@ -136,6 +147,7 @@ static void forwarded_signals(sigset_t *set)
 }
 
 struct exec_state {
+        const struct launch_exec *x;
         int sock, sigfd, pidfd, master;
         bool started, exited;
         int status;
@@ -155,6 +167,13 @@ static int handle_message(struct exec_state *s, burrow_error **err)
                         if (fd >= 0)
                                 close(fd);
                         return error_make(err, EPROTO, "sync: unexpected pty master");
+                }
+                if (s->x->console_socket) {
+                        r = launch_oci_send_console(s->x->console_socket, fd, &s->x->spec->oci, err);
+                        close(fd);
+                        if (r < 0)
+                                return -1;
+                        return sync_send(s->sock, SYNC_TTY_READY, 0, NULL, -1, err) < 0 ? -1 : 1;
                 }
                 s->master = fd;
                 tty_copy_winsize(s->master);
@@ -219,6 +238,9 @@ static int relay(struct exec_state *s, bool stdin_open, burrow_error **err)
                                 return -1;
                         if (r == 0)
                                 cleanup_closep(&s->sock);
+                        /* exec --detach: the process runs; the relay and it are the engine's now. */
+                        if (s->started && s->x->detach)
+                                return 0;
                 }
                 if (pfd[i_sig].revents & POLLIN) {
                         struct signalfd_siginfo si;
@@ -259,11 +281,47 @@ static int relay(struct exec_state *s, bool stdin_open, burrow_error **err)
         }
 }
 
+/* OCI: the namespaces of the container's process, user first, leaving out those we are in already (setns into
+ * one's own user namespace is refused). */
+static int open_pid_namespaces(pid_t pid, unsigned long flags, struct control_ns *ns, burrow_error **err)
+{
+        static const struct {
+                unsigned long flag;
+                const char *name;
+        } order[] = {
+            {CLONE_NEWUSER, "user"}, {CLONE_NEWNS, "mnt"}, {CLONE_NEWPID, "pid"},       {CLONE_NEWUTS, "uts"},
+            {CLONE_NEWIPC, "ipc"},   {CLONE_NEWNET, "net"}, {CLONE_NEWCGROUP, "cgroup"},
+        };
+
+        *ns = (struct control_ns){0};
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+                _cleanup_free_ char *path = NULL, *self = NULL;
+                struct stat a, b;
+                int fd;
+                if (!(flags & order[i].flag))
+                        continue;
+                path = xasprintf("/proc/%d/ns/%s", (int)pid, order[i].name);
+                self = xasprintf("/proc/self/ns/%s", order[i].name);
+                fd = open(path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                        control_ns_clear(ns);
+                        return error_make(err, errno, "open %s", path);
+                }
+                if (fstat(fd, &a) == 0 && stat(self, &b) == 0 && a.st_ino == b.st_ino && a.st_dev == b.st_dev) {
+                        close(fd);
+                        continue;
+                }
+                ns->fds[ns->n] = fd;
+                ns->types[ns->n++] = (int)order[i].flag;
+        }
+        return 0;
+}
+
 int launch_exec(const struct launch_exec *x, int *ret_exit_code, burrow_error **err)
 {
         struct launch_plan plan = {.stdio = {-1, -1, -1}};
         struct control_ns ns = {0};
-        struct exec_state s = {.sock = -1, .sigfd = -1, .pidfd = -1, .master = -1};
+        struct exec_state s = {.x = x, .sock = -1, .sigfd = -1, .pidfd = -1, .master = -1};
         _cleanup_close_ int cgroup_fd = -1;
         sigset_t fwd, saved;
         int socks[2] = {-1, -1}, r = -1;
@@ -271,7 +329,8 @@ int launch_exec(const struct launch_exec *x, int *ret_exit_code, burrow_error **
 
         if (launch_prepare_security(x->spec, &plan, err) < 0)
                 goto out_plan;
-        if (control_request(x->ctl_path, &ns, err) < 0)
+        if (x->ctl_path ? control_request(x->ctl_path, &ns, err) < 0
+                        : open_pid_namespaces(x->ns_pid, x->ns_flags, &ns, err) < 0)
                 goto out_plan;
         /* Where the container's cgroup is, the process starts in it (and is counted against its limits). */
         if (x->cgroup) {
@@ -306,8 +365,17 @@ int launch_exec(const struct launch_exec *x, int *ret_exit_code, burrow_error **
         close(socks[1]);
         socks[0] = socks[1] = -1;
         control_ns_clear(&ns);
-        if (relay(&s, x->spec->tty && x->spec->interactive, err) < 0)
+        if (x->ret_pid)
+                *x->ret_pid = (pid_t)pid;
+        if (relay(&s, x->spec->tty && x->spec->interactive && !x->console_socket, err) < 0)
                 goto out;
+        if (x->detach && !s.exited) {
+                /* Left running: not ours to kill or wait for. */
+                cleanup_closep(&s.pidfd);
+                *ret_exit_code = 0;
+                r = 0;
+                goto out;
+        }
         *ret_exit_code = init_exit_code(s.status);
         r = 0;
 out:

@@ -11,6 +11,13 @@ struct launch_exec {
         const char *ctl_path; /* the supervisor's control socket */
         const char *cgroup;   /* the container's cgroup directory, or NULL */
         const char *hostname; /* for HOSTNAME */
+        /* OCI exec: no supervisor; the namespaces of ns_pid (the container's first process, dumpable after its exec)
+         * of the types in ns_flags are joined, but not those this process is in already. */
+        pid_t ns_pid;
+        unsigned long ns_flags;
+        const char *console_socket; /* -t: the pty master goes there instead of our terminal */
+        bool detach;                /* return once the process runs, leaving it (and its relay) to the engine */
+        pid_t *ret_pid;             /* the process to wait for: the relay X, which exits with the command's status */
 };
 
 /* Runs the command in the container and waits for it: *ret_exit_code is its status as `run` reports one (126/127

@@ -26,6 +26,8 @@
 #include "container/record.h"
 #include "launch/control.h"
 #include "launch/fuse.h"
+#include "launch/hooks.h"
+#include "launch/oci.h"
 #include "launch/sync.h"
 #include "cgroup/cgroup.h"
 #include "launch/tty.h"
@@ -37,235 +39,6 @@
 #include "util/fileutil.h"
 
 #include "config.h"
-
-void launch_plan_clear(struct launch_plan *plan)
-{
-        free(plan->fuse_overlayfs);
-        plan->fuse_overlayfs = NULL;
-        free(plan->hostname);
-        net_files_clear(&plan->net_files);
-        free(plan->slirp_helper);
-        free(plan->host_resolv_conf);
-        free(plan->ports);
-        forward_set_free(plan->forward);
-        plan->forward = NULL;
-        cgroup_limits_clear(&plan->limits);
-        idmap_clear(&plan->uidmap);
-        idmap_clear(&plan->gidmap);
-        seccomp_program_clear(&plan->seccomp);
-}
-
-/* libseccomp needs ~15 ms for the default profile; a profile that takes seconds is broken or hits a libseccomp bug. */
-#define SECCOMP_BUILD_TIMEOUT_MS 5000
-
-/* Reads, validates and compiles the seccomp profile for the workload's capabilities, before any namespace exists. The
- * default profile with capabilities that compile like the default set takes the filter generated at build time. */
-static int prepare_seccomp(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
-{
-        struct seccomp_profile *profile = NULL;
-        int r;
-
-        if (spec->privileged || spec->seccomp_unconfined)
-                return 0;
-        if (spec->seccomp_profile == NULL && seccomp_program_default(plan->caps, &plan->seccomp))
-                return 0;
-        if (spec->seccomp_profile) {
-                _cleanup_free_ char *json = NULL;
-                size_t len;
-
-                if (file_read_all(spec->seccomp_profile, SECCOMP_PROFILE_MAX_SIZE, &json, &len, err) < 0)
-                        return error_wrap(err, "seccomp profile");
-                r = seccomp_profile_parse(json, len, &profile, err);
-        } else {
-                r = seccomp_profile_default(&profile, err);
-        }
-        if (r == 0)
-                r = seccomp_profile_build(profile, plan->caps, SECCOMP_BUILD_TIMEOUT_MS, &plan->seccomp, err);
-        seccomp_profile_free(profile);
-        if (r < 0 && spec->seccomp_profile)
-                return error_wrap(err, "%s", spec->seccomp_profile);
-        return r;
-}
-
-int launch_prepare_security(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
-{
-        if (caps_resolve(spec->privileged ? caps_all() : caps_default(), &spec->cap_add, &spec->cap_drop, &plan->caps,
-                         &plan->caps_added, err) < 0)
-                return -1;
-        return prepare_seccomp(spec, plan, err);
-}
-
-static int build_map(const struct burrow_spec *spec, uint32_t caller, const struct idmap_subids *sub,
-                     const struct idmap_range *req, size_t n_req, const char *flag, struct idmap *ret,
-                     burrow_error **err)
-{
-        int r;
-
-        if (n_req > 0)
-                r = idmap_build_from_intermediate(req, n_req, caller, sub, ret, err);
-        else if (spec->userns == SPEC_USERNS_KEEP_ID)
-                r = idmap_build_keep_id(caller, sub, ret, err);
-        else
-                r = idmap_build_default(caller, sub, ret, err);
-        if (r < 0)
-                return n_req > 0 ? error_wrap(err, "%s", flag) : -1;
-        if (idmap_validate(ret, err) < 0)
-                return error_wrap(err, "%s", flag);
-        return 0;
-}
-
-/* -p and -P (the image's ExposedPorts, each to a free host port) as one list of mappings. */
-static int plan_ports(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
-{
-        plan->ports = xcalloc(spec->n_ports + 1, sizeof(*plan->ports));
-        if (spec->n_ports > 0)
-                memcpy(plan->ports, spec->ports, spec->n_ports * sizeof(*plan->ports));
-        plan->n_ports = spec->n_ports;
-        for (size_t i = 0; spec->publish_all && i < spec->exposed_ports.len; i++) {
-                const char *port = spec->exposed_ports.items[i];
-                if (portspec_parse(port, &plan->ports, &plan->n_ports, err) < 0)
-                        return error_wrap(err, "-P: the image's exposed port \"%s\"", port);
-        }
-        if (plan->n_ports == 0)
-                return 0;
-        if (spec->network == SPEC_NETWORK_HOST)
-                return error_make(err, 0, "-p: not with --network host, where the container uses the host's ports");
-        {
-                _cleanup_free_ bool *chosen = xcalloc(plan->n_ports, sizeof(bool));
-                for (size_t i = 0; i < plan->n_ports; i++)
-                        chosen[i] =
-                            plan->ports[i].host_port == 0 || plan->ports[i].host_port_last != plan->ports[i].host_port;
-                if (forward_bind(plan->ports, plan->n_ports, &plan->forward, err) < 0)
-                        return -1;
-                /* A port the kernel chose is known only now: say which (there is no `burrow port` for a run yet). */
-                for (size_t i = 0; i < plan->n_ports && !spec->quiet; i++)
-                        if (chosen[i]) {
-                                _cleanup_free_ char *m = portspec_format(&plan->ports[i]);
-                                fprintf(stderr, "burrow: notice: published %s\n", m);
-                        }
-        }
-        return 0;
-}
-
-/* Everything networking needs before the namespaces exist, so that a missing helper, an unusable /dev/net/tun or a
- * port in use fails the run before anything starts. */
-static int plan_network(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
-{
-        _cleanup_free_ char *etc_resolv = NULL, *host_resolv = NULL, *host_hosts = NULL;
-        const char *resolv_path;
-
-        (void)file_read_all("/etc/resolv.conf", 1 << 16, &etc_resolv, NULL, NULL);
-        resolv_path =
-            spec->slirp.upstream_resolv_conf ? spec->slirp.upstream_resolv_conf : net_host_resolv_conf_path(etc_resolv);
-        /* The stub named without systemd-resolved's list beside it: the stub itself, which burrow-slirp (in the
-         * host's network namespace) can still reach. */
-        if (spec->slirp.upstream_resolv_conf == NULL && access(resolv_path, R_OK) < 0)
-                resolv_path = "/etc/resolv.conf";
-        if (strcmp(resolv_path, "/etc/resolv.conf") == 0)
-                host_resolv = steal_pointer(&etc_resolv);
-        else
-                (void)file_read_all(resolv_path, 1 << 16, &host_resolv, NULL, NULL);
-        if (spec->network == SPEC_NETWORK_HOST)
-                (void)file_read_all("/etc/hosts", 1 << 20, &host_hosts, NULL, NULL);
-        net_files_build(spec, plan->hostname, host_resolv, host_hosts, &plan->net_files);
-        plan->fs.resolv_conf = plan->net_files.resolv_conf;
-        plan->fs.hosts = plan->net_files.hosts;
-        plan->fs.hostname = plan->net_files.hostname;
-
-        if (spec->network == SPEC_NETWORK_SLIRP) {
-                plan->slirp_helper = net_slirp_find();
-                if (plan->slirp_helper == NULL)
-                        return error_make(err, 0,
-                                          "network: burrow-slirp is not installed (expected in " BURROW_LIBEXECDIR
-                                          "); use --network none, or run `burrow doctor`");
-                if (access("/dev/net/tun", R_OK | W_OK) < 0)
-                        return error_make(err, 0,
-                                          "network: /dev/net/tun: %s (it must be readable and writable by every user, "
-                                          "mode 0666); use --network none, or run `burrow doctor`",
-                                          strerror(errno));
-                plan->host_resolv_conf = xstrdup(resolv_path);
-        }
-        return plan_ports(spec, plan, err);
-}
-
-/* --device-read-bps and friends name a block device; cgroup v2's io.max wants its number. */
-static int block_device_number(const char *path, unsigned *ret_major, unsigned *ret_minor)
-{
-        struct stat st;
-
-        if (stat(path, &st) < 0)
-                return -errno;
-        if (!S_ISBLK(st.st_mode))
-                return -ENOTBLK;
-        *ret_major = major(st.st_rdev);
-        *ret_minor = minor(st.st_rdev);
-        return 0;
-}
-
-/* The resource-limit flags, checked together and turned into cgroup v2 writes before anything exists. */
-static int plan_limits(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
-{
-        struct cgroup_request req = {0};
-        int r = -1;
-
-        if (spec->cgroup_flags.len == 0)
-                return 0;
-        if (spec->cgroup_manager == SPEC_CGROUP_DISABLED)
-                return error_make(err, 0,
-                                  "--%s: resource limits need a cgroup, and --cgroup-manager disabled was given",
-                                  spec->cgroup_flags.items[0]);
-        for (size_t i = 0; i < spec->cgroup_flags.len; i++) {
-                _cleanup_free_ char *flag = xstrdup(spec->cgroup_flags.items[i]);
-                char *value = strchr(flag, '=');
-                *value++ = '\0';
-                if (cgroup_request_add(&req, flag, value, err) < 0)
-                        goto out;
-        }
-        r = cgroup_limits_build(&req, block_device_number, &plan->limits, err);
-out:
-        cgroup_request_clear(&req);
-        return r;
-}
-
-static int plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err)
-{
-        struct idmap_subids subuids = {0}, subgids = {0};
-        uint32_t h;
-        int r = -1;
-
-        plan->caller_uid = getuid();
-        plan->caller_gid = getgid();
-        if (idmap_lookup_subids(plan->caller_uid, &subuids, &subgids, err) < 0)
-                return -1;
-        if ((subuids.n == 0 || subgids.n == 0) && !spec->quiet)
-                fprintf(stderr,
-                        "burrow: notice: no subordinate %s range for uid %u in /etc/sub%s; using a single-id mapping "
-                        "(only the caller's own id exists in the container)\n",
-                        subuids.n == 0 ? "uid" : "gid", (unsigned)plan->caller_uid, subuids.n == 0 ? "uid" : "gid");
-        if (build_map(spec, plan->caller_uid, &subuids, spec->uidmap_request, spec->n_uidmap_request, "--uidmap",
-                      &plan->uidmap, err) < 0)
-                goto out;
-        if (build_map(spec, plan->caller_gid, &subgids, spec->gidmap_request, spec->n_gidmap_request, "--gidmap",
-                      &plan->gidmap, err) < 0)
-                goto out;
-        plan->root_mapped = idmap_to_host(&plan->uidmap, 0, &h) && idmap_to_host(&plan->gidmap, 0, &h);
-        plan->setgroups_allowed = !idmap_is_single(&plan->gidmap, plan->caller_gid);
-        if (launch_prepare_security(spec, plan, err) < 0)
-                goto out;
-        if (spec->overlay_lower.len > 0 && spec->storage_driver != SPEC_STORAGE_OVERLAY)
-                plan->fuse_overlayfs = file_find_in_path("fuse-overlayfs");
-        plan->fs.own_netns = spec->network != SPEC_NETWORK_HOST;
-        plan->hostname = spec->hostname && spec->hostname[0] ? xstrdup(spec->hostname) : xstrndup(spec->id, 12);
-        if (plan_limits(spec, plan, err) < 0 || plan_network(spec, plan, err) < 0)
-                goto out;
-        plan->fs.sysfs_writable = spec->privileged;
-        plan->fs.gid5_mapped = idmap_to_host(&plan->gidmap, 5, &h);
-        r = 0;
-out:
-        idmap_subids_clear(&subuids);
-        idmap_subids_clear(&subgids);
-        return r;
-}
 
 /* Signals the supervisor forwards (every catchable one but those it handles itself or that report its own faults). */
 static void forwarded_signals(sigset_t *set)
@@ -282,17 +55,6 @@ static void forwarded_signals(sigset_t *set)
         sigdelset(set, SIGSYS);
         sigdelset(set, SIGKILL);
         sigdelset(set, SIGSTOP);
-}
-
-static unsigned long namespace_flags(const struct burrow_spec *spec)
-{
-        unsigned long flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC;
-
-        if (spec->network != SPEC_NETWORK_HOST)
-                flags |= CLONE_NEWNET;
-        if (access("/proc/self/ns/cgroup", F_OK) == 0)
-                flags |= CLONE_NEWCGROUP;
-        return flags;
 }
 
 /* State of one foreground run, owned by launch_run and released by run_state_clear on every path. */
@@ -318,13 +80,14 @@ struct run_state {
         int ctl_fd;            /* the control socket, listening */
         struct control_ns ns;  /* C's namespaces, for `burrow exec` */
         int out_fd, err_fd;    /* detached: the read ends of the workload's stdout and stderr */
+        bool released;         /* OCI create: C waits for `start`, and is left to the engine */
         bool exec_failed;      /* SYNC_EXEC_FAILED came: the command could not be executed */
 };
 
 static void run_state_clear(struct run_state *st)
 {
         tty_caller_restore(&st->tty);
-        if (st->pidfd >= 0 && !st->exited) {
+        if (st->pidfd >= 0 && !st->exited && !st->released) {
                 siginfo_t si;
                 /* The container must not outlive a failed launch. */
                 syscall(SYS_pidfd_send_signal, st->pidfd, SIGKILL, NULL, 0);
@@ -348,7 +111,15 @@ static void run_state_clear(struct run_state *st)
         net_publish_stop(&st->publish);
         net_slirp_stop(&st->slirp);
         launch_fuse_stop(&st->fuse_pid);
-        cgroup_remove(&st->cgroup);
+        if (st->released) {
+                /* The container lives on in its cgroup; `burrow oci delete` removes it. */
+                cleanup_closep(&st->cgroup.dirfd);
+                free(st->cgroup.path);
+                free(st->cgroup.unit);
+                st->cgroup = (struct cgroup_container)CGROUP_CONTAINER_INIT;
+        } else {
+                cgroup_remove(&st->cgroup);
+        }
 }
 
 static void forward_signal(struct run_state *st, const struct signalfd_siginfo *si, bool tty)
@@ -393,6 +164,13 @@ static int handle_sync_message(struct run_state *st, const struct burrow_spec *s
                                 close(fd);
                         return error_make(err, EPROTO, "sync: unexpected pty master");
                 }
+                if (st->opts->console_socket) {
+                        r = launch_oci_send_console(st->opts->console_socket, fd, &spec->oci, err);
+                        close(fd);
+                        if (r < 0)
+                                return -1;
+                        return sync_send(st->sock, SYNC_TTY_READY, 0, NULL, -1, err) < 0 ? -1 : 1;
+                }
                 st->master = fd;
                 if (!st->opts->detached) {
                         tty_copy_winsize(st->master);
@@ -402,6 +180,14 @@ static int handle_sync_message(struct run_state *st, const struct burrow_spec *s
                 return sync_send(st->sock, SYNC_TTY_READY, 0, NULL, -1, err) < 0 ? -1 : 1;
         case SYNC_EXEC:
                 *started = true;
+                break;
+        case SYNC_CREATED:
+                if (st->opts->exec_fifo == NULL) {
+                        if (fd >= 0)
+                                close(fd);
+                        return error_make(err, EPROTO, "sync: unexpected created");
+                }
+                st->released = st->opts->release;
                 break;
         case SYNC_FUSE_MOUNT:
                 if (fd >= 0)
@@ -481,9 +267,19 @@ static struct json_object *ports_json(const struct launch_plan *plan)
 }
 
 /* The workload runs: say so in state.json (ps, inspect, kill and exec read it) and to a waiting `run -d`. */
-static void record_started(struct run_state *st)
+static void record_started(struct run_state *st, const struct burrow_spec *spec)
 {
         const struct launch_options *o = st->opts;
+
+        /* OCI run: the poststart hooks, after the user process runs; a failure is only a warning (runtime-spec). */
+        if (spec->oci.n_hooks[SPEC_HOOK_POSTSTART] > 0) {
+                _cleanup_free_ char *state = hooks_state_json(spec, "running", st->pid);
+                burrow_error *e = NULL;
+                if (hooks_run(&spec->oci, SPEC_HOOK_POSTSTART, state, &e) < 0) {
+                        fprintf(stderr, "burrow: warning: %s\n", e->msg);
+                        error_free(&e);
+                }
+        }
 
         if (o->state_dir) {
                 struct ctr_state cs = {.status = CTR_RUNNING,
@@ -635,7 +431,9 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                                         (void)fd_write_all(st->opts->ready_fd, "ok\n", 3);
                         }
                         if (st->started && !was_started)
-                                record_started(st);
+                                record_started(st, spec);
+                        if (st->released)
+                                return 0;
                 }
                 if (i_slirp >= 0 && pfd[i_slirp].revents) {
                         if (net_slirp_check_ready(&st->slirp, err) < 0)
@@ -794,8 +592,10 @@ int launch_run(const struct burrow_spec *spec, const struct launch_options *opts
         int r = -1;
         long pid;
 
-        if (plan_prepare(spec, &plan, err) < 0)
+        if (launch_plan_prepare(spec, &plan, err) < 0)
                 goto out_plan;
+        plan.exec_fifo = opts->exec_fifo;
+        plan.outlive_parent = opts->release;
 
         /* Block the forwarded signals before the child exists: it inherits the mask (its init waits for them with
          * sigwaitinfo), and none can be lost between clone and the event loop. */
@@ -815,9 +615,17 @@ int launch_run(const struct burrow_spec *spec, const struct launch_options *opts
                 goto out;
 
         /* The container starts in its cgroup (CLONE_INTO_CGROUP), which is then the root of its cgroup namespace. */
-        if (plan.limits.n > 0 && cgroup_create(spec->id, spec->cgroup_manager, &plan.limits, &st.cgroup, err) < 0)
+        if (plan.limits.n > 0 && cgroup_create(spec->id, spec->cgroup_manager, &plan.limits, &st.cgroup, err) < 0) {
+                /* OCI: engines ask for limits whatever the host (podman's pids.limit); as crun does rootless, a
+                 * container without a cgroup of its own runs without them, and says so. */
+                if (!spec->oci.enabled)
+                        goto out;
+                fprintf(stderr, "burrow: warning: linux.resources not applied: %s\n", (*err)->msg);
+                error_free(err);
+        }
+        if (spec->oci.enabled && launch_oci_join_namespaces(&spec->oci, err) < 0)
                 goto out;
-        pid = process_clone_pidfd_into(namespace_flags(spec), st.cgroup.dirfd, &pidfd);
+        pid = process_clone_pidfd_into(plan.ns_flags, st.cgroup.dirfd, &pidfd);
         if (pid < 0) {
                 /* EPERM: unprivileged user namespaces switched off (Debian's sysctl, AppArmor); ENOSPC/EUSERS: the
                  * namespace limit reached (user.max_user_namespaces). */
@@ -841,7 +649,9 @@ int launch_run(const struct burrow_spec *spec, const struct launch_options *opts
         st.fuse_overlayfs = plan.fuse_overlayfs;
         close_stdio(&plan);
         if (st.ctl_fd >= 0)
-                open_namespaces(st.pid, namespace_flags(spec), &st.ns);
+                open_namespaces(st.pid, plan.ns_flags, &st.ns);
+        if (opts->ret_pid)
+                *opts->ret_pid = st.pid;
         /* Now, while C is still dumpable: afterwards its /proc/PID/ns files belong to root. */
         if (plan.fuse_overlayfs || plan.forward) {
                 _cleanup_free_ char *path = xasprintf("/proc/%ld/ns/user", pid);
@@ -857,13 +667,25 @@ int launch_run(const struct burrow_spec *spec, const struct launch_options *opts
         socks[0] = socks[1] = -1;
 
         /* The kernel accepts a single write of each map, and only from outside the new namespace. */
-        if (idmap_write_maps(st.pid, plan.caller_uid, plan.caller_gid, &plan.uidmap, &plan.gidmap,
+        if ((plan.ns_flags & CLONE_NEWUSER) &&
+            idmap_write_maps(st.pid, plan.caller_uid, plan.caller_gid, &plan.uidmap, &plan.gidmap,
                              &plan.setgroups_allowed, err) < 0) {
                 error_wrap(err, "write the id maps");
                 goto out;
         }
-        if (sync_send(st.sock, SYNC_MAPS_WRITTEN, 0, NULL, -1, err) < 0)
-                goto out;
+        /* OCI: the namespaces exist (and have their maps): prestart and createRuntime hooks, in ours. */
+        for (int kind = SPEC_HOOK_PRESTART; kind <= SPEC_HOOK_CREATE_RUNTIME; kind++)
+                if (spec->oci.n_hooks[kind] > 0) {
+                        _cleanup_free_ char *state = hooks_state_json(spec, "creating", st.pid);
+                        if (hooks_run(&spec->oci, (enum spec_hook_kind)kind, state, err) < 0)
+                                goto out;
+                }
+        {
+                char pidtext[16];
+                snprintf(pidtext, sizeof(pidtext), "%d", (int)st.pid);
+                if (sync_send(st.sock, SYNC_MAPS_WRITTEN, 0, pidtext, -1, err) < 0)
+                        goto out;
+        }
         /* The relay joins the container's user namespace, which needs its maps; it takes the host sockets along. */
         if (plan.forward) {
                 if (net_publish_start(plan.forward, st.userns_fd, st.netns_fd, &st.publish, err) < 0)
@@ -873,6 +695,13 @@ int launch_run(const struct burrow_spec *spec, const struct launch_options *opts
         }
         if (supervise(&st, spec, err) < 0)
                 goto out;
+        if (st.released) {
+                *ret_exit_code = 0;
+                if (opts->ret_cgroup)
+                        *opts->ret_cgroup = st.cgroup.path ? xstrdup(st.cgroup.path) : NULL;
+                r = 0;
+                goto out;
+        }
         *ret_exit_code = init_exit_code(st.status);
         record_exited(&st, *ret_exit_code, report_oom(&st));
         r = 0;

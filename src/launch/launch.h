@@ -37,6 +37,10 @@ struct launch_plan {
         struct forward_set *forward; /* the bound host sockets, until the relay takes them */
         struct cgroup_limits limits; /* cgroup v2 writes for the resource limits; .n 0 = no cgroup */
         int stdio[3];                /* the workload's stdin/stdout/stderr when detached; -1: the caller's */
+        unsigned long ns_flags;      /* the CLONE_NEW* flags C is created with */
+        const char *exec_fifo;       /* OCI create: C waits on this fifo (host path) before the user process */
+        bool outlive_parent;         /* OCI create: C goes on after P returns (no PDEATHSIG) */
+        pid_t host_pid;              /* C's pid as P sees it (for the hooks' state), sent with SYNC_MAPS_WRITTEN */
 };
 
 struct ctr_log;
@@ -48,6 +52,12 @@ struct launch_options {
         bool detached;         /* no caller terminal: stdin is /dev/null, stdout/stderr (or the pty) go to `log` */
         struct ctr_log *log;
         int ready_fd; /* gets "ok\n" once the workload runs (`run -d` waits for it); -1: none */
+        /* OCI (`burrow oci create|run`): */
+        const char *exec_fifo;      /* create: C stops before the user process until `start` opens this fifo */
+        const char *console_socket; /* -t: the pty master goes to this socket (SCM_RIGHTS), not to our terminal */
+        bool release;               /* create: return once C waits on the fifo, leaving C (and its cgroup) behind */
+        pid_t *ret_pid;             /* C's pid, once it exists */
+        char **ret_cgroup;          /* the container's cgroup directory (caller frees), NULL when it has none */
 };
 
 /* Runs the container described by a validated spec in the foreground and returns the exit code burrow should exit
@@ -66,6 +76,10 @@ _Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct
 /* The workload's environment: spec->env and docker's defaults (PATH, HOSTNAME, HOME, container, TERM with -t). */
 void launch_build_env(const struct burrow_spec *spec, const struct user_resolved *user, const char *hostname,
                       strv *env);
+
+/* plan.c: everything decided before the namespaces exist (id maps, security, network, limits); a failure is the
+ * user's (exit 125) and nothing has started. */
+int launch_plan_prepare(const struct burrow_spec *spec, struct launch_plan *plan, burrow_error **err);
 
 /* Capabilities and the seccomp filter of a spec (launch.c; exec uses it to give an exec'd process exactly the
  * container's). */

@@ -19,6 +19,7 @@ enum sync_type {
         SYNC_EXEC_FAILED,      /* C -> P: exec of the command failed; errnum decides 126 or 127 */
         SYNC_TAP_FD,           /* C -> P: tap0 of the container's network (fd attached), for burrow-slirp */
         SYNC_NET_READY,        /* P -> C: burrow-slirp runs; C may start the workload */
+        SYNC_CREATED,          /* C -> P: OCI create: everything is ready; C waits on the exec fifo for `start` */
 };
 
 #define SYNC_TEXT_MAX 1024

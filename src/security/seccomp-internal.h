@@ -43,6 +43,7 @@ struct seccomp_profile {
         struct seccomp_arch arches[SECCOMP_ARCHES_MAX];
         size_t n_arches;
         bool tsync, log, spec_allow;
+        bool first_rule_wins; /* OCI: a later unconditional rule with another action is dropped, as libseccomp does */
         struct seccomp_rule *rules;
         size_t n_rules;
 };

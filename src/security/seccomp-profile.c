@@ -601,3 +601,8 @@ const struct seccomp_arch_name *seccomp_arch_name_of(uint32_t token)
                         return &arch_names[i];
         return NULL;
 }
+
+void seccomp_profile_first_rule_wins(struct seccomp_profile *p)
+{
+        p->first_rule_wins = true;
+}

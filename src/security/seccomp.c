@@ -154,7 +154,7 @@ static int check_conflicts(const struct seccomp_profile *p, struct rule_entry *e
                                                           sorted[i].rule, sorted[j].rule, sorted[i].name);
                 if (uncond == NULL)
                         continue;
-                for (size_t i = start; i < end; i++) {
+                for (size_t i = start; i < end && !p->first_rule_wins; i++) {
                         const struct rule_entry *e = &sorted[i];
                         if (p->rules[e->rule].action != p->rules[uncond->rule].action)
                                 return error_make(err, 0,

@@ -23,6 +23,12 @@ extern const size_t seccomp_default_json_len;
 /* Parses and validates a Docker/OCI profile of len bytes (at most SECCOMP_PROFILE_MAX_SIZE). */
 int seccomp_profile_parse(const char *json, size_t len, struct seccomp_profile **ret, burrow_error **err);
 
+/* The engines' profiles (podman's lists some syscalls both in its allow list and, for missing capabilities, as
+ * errors) rely on runc's and crun's behaviour, which is libseccomp's: the first unconditional rule of a syscall wins.
+ * burrow refuses such a profile of its own (--security-opt seccomp=) rather than let the file's order decide; for
+ * `burrow oci` it does what the engines expect. */
+void seccomp_profile_first_rule_wins(struct seccomp_profile *p);
+
 /* Parses the compiled-in default profile. */
 int seccomp_profile_default(struct seccomp_profile **ret, burrow_error **err);
 

@@ -239,6 +239,24 @@ static char *value_option_text(const struct value_option *o, const char *v)
         return NULL;
 }
 
+char *parse_tmpfs_data_option(const char *opt, const char **ret_expected)
+{
+        const char *eq = strchr(opt, '=');
+
+        *ret_expected = NULL;
+        if (eq == NULL)
+                return NULL;
+        for (size_t i = 0; i < sizeof(value_options) / sizeof(value_options[0]); i++)
+                if (strlen(value_options[i].name) == (size_t)(eq - opt) &&
+                    strncmp(value_options[i].name, opt, (size_t)(eq - opt)) == 0) {
+                        char *text = value_option_text(&value_options[i], eq + 1);
+                        if (text == NULL)
+                                *ret_expected = value_options[i].expected;
+                        return text;
+                }
+        return NULL;
+}
+
 /* Parses the comma-separated options of -v or --tmpfs into flags, propagation and (tmpfs) mount data. */
 static int parse_mount_options(const char *what, const char *arg, const char *opts, unsigned applies,
                                unsigned long *flags, unsigned long *propagation, char **ret_data, burrow_error **err)

@@ -21,6 +21,11 @@ int parse_volume(const char *arg, struct spec_mount *ret, burrow_error **err);
 /* --tmpfs DST[:OPT,...]: flags as for -v plus size=N[k|m|g|%], mode=OCTAL, uid=N, gid=N, nr_inodes=N[k|m|g]. */
 int parse_tmpfs(const char *arg, struct spec_mount *ret, burrow_error **err);
 
+/* One tmpfs data option of --tmpfs (size=, nr_inodes=, mode=, uid=, gid=): its text for the kernel's mount data, or
+ * NULL when it is none of them or its value is invalid; *ret_expected then describes the valid values (NULL when the
+ * option is unknown). For OCI config.json mounts, whose options come as a list. */
+char *parse_tmpfs_data_option(const char *opt, const char **ret_expected);
+
 /* -e KEY=VALUE, or -e KEY (value taken from lookup(KEY); *ret = NULL when it is unset, as docker skips it). */
 int parse_env(const char *arg, const char *(*lookup)(const char *key), char **ret, burrow_error **err);
 

@@ -21,6 +21,7 @@ void spec_init(struct burrow_spec *spec)
         spec->init = true;
         spec->no_new_privileges = true;
         spec->network = SPEC_NETWORK_SLIRP;
+        spec->oci.umask = -1;
         spec->slirp = (struct spec_slirp){.mtu = 65520, .network = 0x0a000200, .prefix = 24, .ipv6 = true};
         if (getrandom(raw, sizeof(raw), 0) != (ssize_t)sizeof(raw))
                 abort();
@@ -44,8 +45,38 @@ void spec_mount_clear(struct spec_mount *mount)
         memset(mount, 0, sizeof(*mount));
 }
 
+void spec_oci_clear(struct spec_oci *oci)
+{
+        for (size_t i = 0; i < oci->n_namespaces; i++)
+                free(oci->namespaces[i].path);
+        free(oci->additional_gids);
+        free(oci->domainname);
+        strv_clear(&oci->sysctl);
+        for (int k = 0; k < SPEC_HOOK_KINDS; k++) {
+                for (size_t i = 0; i < oci->n_hooks[k]; i++) {
+                        free(oci->hooks[k][i].path);
+                        strv_clear(&oci->hooks[k][i].args);
+                        strv_clear(&oci->hooks[k][i].env);
+                }
+                free(oci->hooks[k]);
+        }
+        strv_clear(&oci->annotations);
+        free(oci->cgroups_path);
+        free(oci->seccomp_json);
+        free(oci->seccomp_listener_path);
+        free(oci->seccomp_listener_metadata);
+        for (size_t i = 0; i < oci->n_devices; i++)
+                free(oci->devices[i].path);
+        free(oci->devices);
+        idmap_clear(&oci->uidmap);
+        idmap_clear(&oci->gidmap);
+        free(oci->bundle);
+        *oci = (struct spec_oci){.umask = -1};
+}
+
 void spec_clear(struct burrow_spec *spec)
 {
+        spec_oci_clear(&spec->oci);
         free(spec->id);
         free(spec->name);
         strv_clear(&spec->labels);

@@ -76,6 +76,78 @@ struct spec_user {
         char *group; /* name or number; NULL = the user's primary group */
 };
 
+/* OCI runtime mode (`burrow oci`, spec/oci.c): what a bundle's config.json says beyond the docker-shaped fields. */
+#define SPEC_MAX_NAMESPACES 8
+
+struct spec_namespace {
+        int type;   /* CLONE_NEWUSER, CLONE_NEWNS, CLONE_NEWPID, CLONE_NEWNET, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWCGROUP */
+        char *path; /* join this namespace (absolute path), or NULL: a new one */
+};
+
+enum spec_hook_kind {
+        SPEC_HOOK_PRESTART,
+        SPEC_HOOK_CREATE_RUNTIME,
+        SPEC_HOOK_CREATE_CONTAINER,
+        SPEC_HOOK_START_CONTAINER,
+        SPEC_HOOK_POSTSTART,
+        SPEC_HOOK_POSTSTOP,
+        SPEC_HOOK_KINDS,
+};
+
+struct spec_hook {
+        char *path; /* absolute */
+        strv args;  /* argv, args[0] included (the spec's "args"); empty: path alone */
+        strv env;   /* "KEY=VALUE" */
+        int timeout; /* seconds; 0 = none */
+};
+
+/* linux.devices: in a user namespace no device can be created; each is bind-mounted from the host's node. */
+struct spec_device {
+        char *path; /* in the container, absolute */
+        char type;  /* 'c', 'b', 'u' or 'p' */
+        int64_t major, minor;
+        uint32_t file_mode; /* 0 = not given */
+        uint32_t uid, gid;
+        bool has_uid, has_gid;
+};
+
+struct spec_oci {
+        bool enabled;
+        struct spec_namespace namespaces[SPEC_MAX_NAMESPACES]; /* exactly these are unshared or joined */
+        size_t n_namespaces;
+        /* process.user: numeric ids, used as they are (no /etc/passwd lookup); the groups are exactly these. */
+        uint32_t uid, gid;
+        uint32_t *additional_gids;
+        size_t n_additional_gids;
+        int umask; /* -1: not given */
+        /* process.capabilities, as masks of CAP_* bits. */
+        bool caps_given;
+        uint64_t cap_bounding, cap_effective, cap_permitted, cap_inheritable, cap_ambient;
+        bool has_oom_score_adj;
+        int oom_score_adj;
+        unsigned console_height, console_width; /* process.consoleSize; 0 = not given */
+        char *domainname;
+        strv sysctl; /* "key=value", keys with dots as in the spec */
+        struct spec_hook *hooks[SPEC_HOOK_KINDS];
+        size_t n_hooks[SPEC_HOOK_KINDS];
+        strv annotations; /* "key=value" */
+        char *cgroups_path;
+        char *seccomp_json;          /* linux.seccomp as JSON text (seccomp_profile_parse takes it), or NULL */
+        char *seccomp_listener_path; /* linux.seccomp.listenerPath, or NULL */
+        char *seccomp_listener_metadata;
+        unsigned long rootfs_propagation; /* MS_PRIVATE, MS_SLAVE, MS_SHARED (| MS_REC), 0 = the default */
+        struct spec_device *devices;
+        size_t n_devices;
+        /* The standard mounts config.json lists and the launcher makes itself (fs/rootfs.c): false when absent. */
+        bool mount_proc, mount_dev, mount_devpts, mount_shm, mount_mqueue, mount_sys, mount_cgroup;
+        bool sys_readonly, cgroup_readonly;
+        /* linux.uidMappings/gidMappings: exact maps written as they are (no subordinate-id translation). */
+        struct idmap uidmap, gidmap;
+        bool has_maps;
+        char *bundle; /* absolute */
+        int preserve_fds; /* create --preserve-fds N: fds 3..3+N-1 are passed on to the process */
+};
+
 struct burrow_spec {
         char *id;     /* 64 hex characters */
         char *name;   /* --name, or a generated one; NULL until the container is recorded */
@@ -140,7 +212,11 @@ struct burrow_spec {
         bool remove;      /* --rm: nothing is kept when the container ends (a foreground run never keeps anything) */
         bool detach;      /* -d: the supervisor goes to the background, the output to the container's log */
         bool quiet;       /* no notice lines */
+
+        struct spec_oci oci; /* .enabled only in `burrow oci` */
 };
+
+void spec_oci_clear(struct spec_oci *oci);
 
 /* Sets the defaults (init on, podman's masked and read-only paths, a fresh random id). */
 void spec_init(struct burrow_spec *spec);
