@@ -4,8 +4,6 @@
  * copied blob by blob, verified while copying. */
 #include "image/load.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <json-c/json.h>
@@ -17,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "image/archive-dl.h"
 #include "image/digest.h"
 #include "image/extract.h"
 #include "image/manifest.h"

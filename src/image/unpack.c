@@ -1,8 +1,6 @@
 /* Safe, in-process extraction of one layer tarball into a directory (see unpack.h for the rules). */
 #include "image/unpack.h"
 
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +14,7 @@
 #include <sys/xattr.h>
 #include <unistd.h>
 
+#include "image/archive-dl.h"
 #include "image/whiteout.h"
 #include "util/cleanup.h"
 
