@@ -509,7 +509,7 @@ int oci_cmd_features(struct oci_globals *g, int argc, char **argv, burrow_error 
                "    \"capabilities\": [");
         for (int cap = 0; cap <= CAP_LAST_CAP; cap++) {
                 char *name = caps_format(1ULL << cap);
-                printf("%s\"CAP_%s\"", cap ? ", " : "", name);
+                printf("%s\"%s%s\"", cap ? ", " : "", strncmp(name, "CAP_", 4) == 0 ? "" : "CAP_", name);
                 free(name);
         }
         printf("],\n"

@@ -164,9 +164,11 @@ static int parse_create(const char *verb, int argc, char **argv, struct create_o
         return oci_id_check(*ret_id, err);
 }
 
-/* create: the container set up and waiting on its exec fifo; state, config copy and pid file written. */
+/* create: the container set up and waiting on its exec fifo; state, config copy and pid file written. With
+ * ret_status (run in the foreground): no fifo, this process stays the container's parent (its terminal relayed to
+ * ours, signals forwarded, as burrow run) and *ret_status is the process's exit status. */
 static int create(struct oci_globals *g, const char *id, const struct create_options *o, pid_t *ret_pid,
-                  burrow_error **err)
+                  int *ret_status, burrow_error **err)
 {
         struct burrow_spec spec;
         struct oci_container c = {0};
@@ -188,6 +190,11 @@ static int create(struct oci_globals *g, const char *id, const struct create_opt
         spec_clear(&spec);
         if (oci_load_spec(config, bundle, id, &spec, err) < 0)
                 goto out;
+        /* As runc: a detached container's terminal must go somewhere. */
+        if (spec.tty && o->console_socket == NULL && ret_status == NULL) {
+                error_make(err, 0, "process.terminal is true: --console-socket is required");
+                goto out;
+        }
         if (mkdir(c.dir, 0700) < 0) {
                 if (errno == EEXIST)
                         error_make(err, EEXIST, "container %s already exists", id);
@@ -202,6 +209,20 @@ static int create(struct oci_globals *g, const char *id, const struct create_opt
         if (file_read_all(config, OCI_CONFIG_MAX, &text, NULL, err) < 0 ||
             oci_write_file_atomic(copy, text, err) < 0 || oci_container_write_record(&c, err) < 0)
                 goto out;
+        if (o->preserve_fds > 0)
+                spec.oci.preserve_fds = o->preserve_fds;
+        if (ret_status) {
+                struct launch_options lo = {.state_dir = c.dir,
+                                            .ready_fd = -1,
+                                            .console_socket = o->console_socket,
+                                            .pid_file = o->pid_file,
+                                            .ret_pid = &pid};
+                if (launch_run(&spec, &lo, ret_status, err) < 0)
+                        goto out;
+                *ret_pid = pid;
+                r = 0;
+                goto out;
+        }
         fifo = xasprintf("%s/exec.fifo", c.dir);
         if (mkfifo(fifo, 0600) < 0) {
                 error_make(err, errno, "create %s", fifo);
@@ -214,8 +235,6 @@ static int create(struct oci_globals *g, const char *id, const struct create_opt
                                             .release = true,
                                             .ret_pid = &pid,
                                             .ret_cgroup = &cgroup};
-                if (o->preserve_fds > 0)
-                        spec.oci.preserve_fds = o->preserve_fds;
                 if (launch_run(&spec, &lo, &code, err) < 0)
                         goto out;
         }
@@ -500,37 +519,6 @@ static int one_id(const char *verb, int argc, char **argv, int first, const char
         return oci_id_check(*ret, err);
 }
 
-/* run in the foreground: the process is our child, signals we get go to it, its status is ours, and the
- * container is deleted after it. */
-static int wait_foreground(pid_t pid)
-{
-        _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0), sfd = -1;
-        sigset_t fwd;
-        siginfo_t si = {0};
-
-        sigfillset(&fwd);
-        sigdelset(&fwd, SIGCHLD);
-        sigdelset(&fwd, SIGSEGV);
-        sigdelset(&fwd, SIGBUS);
-        sigdelset(&fwd, SIGFPE);
-        sigdelset(&fwd, SIGILL);
-        sigprocmask(SIG_BLOCK, &fwd, NULL);
-        sfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
-        for (;;) {
-                struct pollfd p[2] = {{.fd = pidfd, .events = POLLIN}, {.fd = sfd, .events = POLLIN}};
-                struct signalfd_siginfo ssi;
-                if (poll(p, 2, -1) < 0 && errno != EINTR)
-                        break;
-                if (p[0].revents)
-                        break;
-                while (sfd >= 0 && read(sfd, &ssi, sizeof(ssi)) == sizeof(ssi))
-                        syscall(SYS_pidfd_send_signal, pidfd, ssi.ssi_signo, NULL, 0);
-        }
-        while (waitid((idtype_t)P_PIDFD, (id_t)pidfd, &si, WEXITED) < 0 && errno == EINTR)
-                ;
-        return si.si_code == CLD_EXITED ? si.si_status : 128 + si.si_status;
-}
-
 static int cmd_run(struct oci_globals *g, int argc, char **argv, burrow_error **err)
 {
         struct create_options o = {0};
@@ -538,7 +526,18 @@ static int cmd_run(struct oci_globals *g, int argc, char **argv, burrow_error **
         pid_t pid = 0;
         int status;
 
-        if (parse_create("run", argc, argv, &o, &id, err) < 0 || create(g, id, &o, &pid, err) < 0)
+        if (parse_create("run", argc, argv, &o, &id, err) < 0)
+                return -1;
+        /* In the foreground: create and run in one, this process the container's parent; then delete. */
+        if (!o.detach) {
+                burrow_error *e = NULL;
+                if (create(g, id, &o, &pid, &status, err) < 0)
+                        return -1;
+                delete_container(g, id, true, &e);
+                error_free(&e);
+                return status;
+        }
+        if (create(g, id, &o, &pid, NULL, err) < 0)
                 return -1;
         if (start(g, id, err) < 0) {
                 burrow_error *e = NULL;
@@ -546,15 +545,7 @@ static int cmd_run(struct oci_globals *g, int argc, char **argv, burrow_error **
                 error_free(&e);
                 return -1;
         }
-        if (o.detach)
-                return 0;
-        status = wait_foreground(pid);
-        {
-                burrow_error *e = NULL;
-                delete_container(g, id, true, &e);
-                error_free(&e);
-        }
-        return status;
+        return 0;
 }
 
 static int cmd_create(struct oci_globals *g, int argc, char **argv, burrow_error **err)
@@ -565,7 +556,7 @@ static int cmd_create(struct oci_globals *g, int argc, char **argv, burrow_error
 
         if (parse_create("create", argc, argv, &o, &id, err) < 0)
                 return -1;
-        return create(g, id, &o, &pid, err);
+        return create(g, id, &o, &pid, NULL, err);
 }
 
 static int cmd_start(struct oci_globals *g, int argc, char **argv, burrow_error **err)

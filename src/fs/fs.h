@@ -12,6 +12,7 @@ struct fs_context {
         bool own_netns;      /* sysfs can be mounted only by the owner of a network namespace */
         bool gid5_mapped;    /* devpts gets gid=5 (tty) only when that group exists inside */
         bool sysfs_writable; /* --privileged */
+        bool no_shm, no_mqueue; /* OCI: config.json does not list /dev/shm or /dev/mqueue (or has its own bind) */
         /* /etc/resolv.conf (NULL: the image's), /etc/hosts, /etc/hostname: bind-mounted from a tmpfs of the container's
          * own, over the image's files (net/files.h). */
         const char *resolv_conf;

@@ -41,10 +41,10 @@ static int setup_dev(int rootfd, const struct fs_context *ctx, burrow_error **er
         pts_opts = xasprintf("newinstance,ptmxmode=0666,mode=0620%s", ctx->gid5_mapped ? ",gid=5" : "");
         if (fs_mount_fs(rootfd, "/dev/pts", "devpts", MS_NOSUID | MS_NOEXEC, pts_opts, err) < 0)
                 return -1;
-        if (fs_mount_fs(rootfd, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", err) <
-            0)
+        if (!ctx->no_shm &&
+            fs_mount_fs(rootfd, "/dev/shm", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, "mode=1777,size=65536k", err) < 0)
                 return -1;
-        if (fs_mount_fs(rootfd, "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
+        if (!ctx->no_mqueue && fs_mount_fs(rootfd, "/dev/mqueue", "mqueue", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL, err) < 0)
                 return -1;
         if (fs_open_in_root(rootfd, "/dev", false, true, &devfd, err) < 0)
                 return -1;

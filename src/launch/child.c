@@ -147,6 +147,34 @@ void launch_build_env(const struct burrow_spec *spec, const struct user_resolved
                 strv_env_default(env, "TERM", "xterm");
 }
 
+/* OCI create: the program must be found before create returns (as runc and crun check): after `start` nobody would
+ * hear why it failed. */
+static int check_executable(const char *name, const strv *env, burrow_error **err)
+{
+        const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        struct stat st;
+
+        if (strchr(name, '/')) {
+                if (stat(name, &st) < 0)
+                        return error_make(err, errno, "exec %s", name);
+                if (!S_ISREG(st.st_mode) || access(name, X_OK) < 0)
+                        return error_make(err, EACCES, "exec %s", name);
+                return 0;
+        }
+        for (size_t i = 0; i < env->len; i++)
+                if (strncmp(env->items[i], "PATH=", 5) == 0)
+                        path = env->items[i] + 5;
+        for (const char *dir = path; dir && *dir;) {
+                const char *end = strchr(dir, ':');
+                size_t len = end ? (size_t)(end - dir) : strlen(dir);
+                _cleanup_free_ char *candidate = xasprintf("%.*s/%s", (int)len, len ? dir : ".", name);
+                if (stat(candidate, &st) == 0 && S_ISREG(st.st_mode) && access(candidate, X_OK) == 0)
+                        return 0;
+                dir = end ? end + 1 : NULL;
+        }
+        return error_make(err, ENOENT, "exec %s: not found in $PATH (%s)", name, path);
+}
+
 /* OCI create: tell the runtime that everything is ready, then block until `burrow oci start` opens the fifo for
  * reading (runc's exec.fifo protocol), and run the startContainer hooks. From the fifo on, no one reads the sync
  * socket: it is closed, and failures are the process's exit status. */
@@ -223,19 +251,13 @@ static int apply_oci_sysctl(const struct burrow_spec *spec, const struct launch_
         return 0;
 }
 
-/* OCI: what config.json asks of the container that docker's flags never do: the OOM score, the domain name, exactly
- * the additional groups. */
+/* OCI: what config.json asks of the container that docker's flags never do: the domain name, exactly the additional
+ * groups. */
 static int apply_oci(const struct burrow_spec *spec, const struct launch_plan *plan, struct user_resolved *user,
                      burrow_error **err)
 {
         const struct spec_oci *oci = &spec->oci;
 
-        if (oci->has_oom_score_adj) {
-                char v[16];
-                snprintf(v, sizeof(v), "%d", oci->oom_score_adj);
-                if (file_write_string("/proc/self/oom_score_adj", v, err) < 0)
-                        return error_wrap(err, "process.oomScoreAdj");
-        }
         if (oci->domainname && (plan->ns_flags & CLONE_NEWUTS) &&
             setdomainname(oci->domainname, strlen(oci->domainname)) < 0)
                 return error_make(err, errno, "setdomainname %s", oci->domainname);
@@ -254,8 +276,11 @@ _Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct
         sigset_t none;
         int e;
 
-        if (exec_fifo_fd >= 0)
+        if (exec_fifo_fd >= 0) {
+                if (check_executable(spec->args.items[0], env, &err) < 0)
+                        fail(sock, err);
                 wait_for_start(spec, &sock);
+        }
         if (tty_slave >= 0) {
                 /* A session of its own with the pty as controlling terminal: ^C typed by the caller becomes SIGINT
                  * for the workload's foreground group, as on a real terminal. */
@@ -379,6 +404,15 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
          * so nobody in the container may ptrace it or open /proc/1/exe, /proc/1/fd, /proc/1/mem: the burrow binary
          * cannot be reached and overwritten through PID 1 (runc's CVE-2019-5736). It must wait for the maps: a
          * non-dumpable process's /proc files belong to root, and the parent could no longer write uid_map. */
+        /* process.oomScoreAdj: while /proc/self is still ours (not dumpable, it is the host root's). */
+        if (spec->oci.has_oom_score_adj) {
+                char v[16];
+                snprintf(v, sizeof(v), "%d", spec->oci.oom_score_adj);
+                if (file_write_string("/proc/self/oom_score_adj", v, &err) < 0) {
+                        error_wrap(&err, "process.oomScoreAdj");
+                        fail(sock, err);
+                }
+        }
         if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
                 error_make(&err, errno, "prctl PR_SET_DUMPABLE");
                 fail(sock, err);

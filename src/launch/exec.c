@@ -47,7 +47,7 @@ static bool setgroups_allowed(void)
         _cleanup_free_ char *text = NULL;
 
         if (file_read_all("/proc/self/setgroups", 64, &text, NULL, NULL) < 0)
-                return true;
+                return false;
         return strncmp(text, "allow", 5) == 0;
 }
 
@@ -94,16 +94,17 @@ static _Noreturn void exec_inside(const struct launch_exec *x, struct launch_pla
 
         if (!x->detach)
                 prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-        /* Like the container's init: nothing inside may ptrace this process or reach burrow through it. */
-        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         if (join_namespaces(ns, &err) < 0)
                 fail(sock, err);
         control_ns_clear(ns);
+        /* Read while /proc/self is still ours: not dumpable, its files belong to the host's root. */
+        plan->setgroups_allowed = setgroups_allowed();
+        /* Like the container's init: nothing inside may ptrace this process or reach burrow through it. */
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
         if (chdir("/") < 0) {
                 error_make(&err, errno, "chdir /");
                 fail(sock, err);
         }
-        plan->setgroups_allowed = setgroups_allowed();
         if (user_resolve(&x->spec->user, "/etc/passwd", "/etc/group", &user, &err) < 0)
                 fail(sock, err);
         if (x->spec->oci.enabled) {

@@ -271,6 +271,15 @@ static void record_started(struct run_state *st, const struct burrow_spec *spec)
 {
         const struct launch_options *o = st->opts;
 
+        if (o->pid_file) {
+                char text[16];
+                _cleanup_free_ char *tmp = xasprintf("%s.tmp%d", o->pid_file, (int)getpid());
+                _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+                snprintf(text, sizeof(text), "%d", (int)st->pid);
+                if (fd < 0 || fd_write_all(fd, text, strlen(text)) < 0 || rename(tmp, o->pid_file) < 0)
+                        fprintf(stderr, "burrow: warning: write the pid file %s: %s\n", o->pid_file, strerror(errno));
+        }
+
         /* OCI run: the poststart hooks, after the user process runs; a failure is only a warning (runtime-spec). */
         if (spec->oci.n_hooks[SPEC_HOOK_POSTSTART] > 0) {
                 _cleanup_free_ char *state = hooks_state_json(spec, "running", st->pid);

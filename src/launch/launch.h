@@ -57,6 +57,7 @@ struct launch_options {
         const char *console_socket; /* -t: the pty master goes to this socket (SCM_RIGHTS), not to our terminal */
         bool release;               /* create: return once C waits on the fifo, leaving C (and its cgroup) behind */
         pid_t *ret_pid;             /* C's pid, once it exists */
+        const char *pid_file;       /* run in the foreground: C's pid is written there once the process runs */
         char **ret_cgroup;          /* the container's cgroup directory (caller frees), NULL when it has none */
 };
 

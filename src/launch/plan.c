@@ -331,6 +331,10 @@ static int plan_common(const struct burrow_spec *spec, struct launch_plan *plan,
         if (plan_limits(spec, plan, err) < 0 || plan_network(spec, plan, err) < 0)
                 return -1;
         plan->fs.sysfs_writable = spec->privileged;
+        /* OCI: /dev/shm and /dev/mqueue only when config.json lists them (as the standard mounts); an mqueue only in
+         * an IPC namespace of the container's own. */
+        plan->fs.no_shm = spec->oci.enabled && !spec->oci.mount_shm;
+        plan->fs.no_mqueue = spec->oci.enabled && (!spec->oci.mount_mqueue || !(plan->ns_flags & CLONE_NEWIPC));
         /* Without a user namespace of ours, the ids are those of the namespace we run in. */
         plan->fs.gid5_mapped = (plan->ns_flags & CLONE_NEWUSER) ? idmap_to_host(&plan->gidmap, 5, &h) : true;
         return 0;
