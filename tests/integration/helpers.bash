@@ -379,3 +379,146 @@ assert_inspect_error() {
 	output=$out
 	return $rc
 }
+
+# ---------------------------------------------------------------------------------------------------------------
+# OCI runtime mode (oci-*.bats): `burrow-oci` (the link that behaves as `burrow oci`) on bundles made by the test,
+# each test with a state root (--root) of its own, so that no test sees another's containers.
+
+OCI_BIN="$(dirname "$BURROW")/burrow-oci"
+
+# oci_setup: for setup(): OCI_ROOT, the --root of every command, and BUNDLE, a bundle made by `spec --rootless` with
+# root.path $ROOTFS and process.terminal false (the tests have no terminal unless they make one).
+oci_setup() {
+	OCI_ROOT="$BATS_TEST_TMPDIR/ocistate"
+	BUNDLE="$BATS_TEST_TMPDIR/bundle"
+	OCI_PIDS=()
+	mkdir -p "$BUNDLE"
+	"$OCI_BIN" spec --rootless --bundle "$BUNDLE" || return 1
+	oci_config 'c["root"]["path"] = os.environ["ROOTFS"]' 'c["process"]["terminal"] = False'
+}
+
+# oci_config STATEMENT...: edit $BUNDLE/config.json (or $CONFIG) with python statements on the dict c.
+oci_config() {
+	python3 - "${CONFIG:-$BUNDLE/config.json}" "$@" <<-'PY'
+		import json, os, sys
+		path = sys.argv[1]
+		c = json.load(open(path))
+		for statement in sys.argv[2:]:
+		    exec(statement)
+		with open(path, "w") as f:
+		    json.dump(c, f, indent=1)
+	PY
+}
+
+# oci_args ARG...: process.args of the bundle.
+oci_args() {
+	python3 - "$BUNDLE/config.json" "$@" <<-'PY'
+		import json, sys
+		c = json.load(open(sys.argv[1]))
+		c["process"]["args"] = sys.argv[2:]
+		json.dump(c, open(sys.argv[1], "w"), indent=1)
+	PY
+}
+
+# oci ARG...: burrow-oci --root $OCI_ROOT ARG..., without bats' fd 3 (a container outlives the command).
+oci() {
+	"$OCI_BIN" --root "$OCI_ROOT" "$@" 3>&-
+}
+
+# oci_run ARG...: bats' run of `oci ARG...`, stderr in $stderr. Only for commands that leave no process holding
+# stdout (create and run --detach: use oci_create). fd 3 is closed for the command only: bats' run itself writes
+# to it (a warning on status 127).
+oci_run() {
+	run --separate-stderr oci "$@"
+}
+
+# oci_create ID [CREATE OPTIONS...]: create ID from $BUNDLE; the container's stdout and stderr go to
+# $BATS_TEST_TMPDIR/ID.out and ID.err (the container keeps them open). Fails, showing stderr, when create fails.
+# oci_create_verb VERB ID [OPTIONS...]: the same for `run --detach`.
+oci_create() {
+	oci_create_verb create "$@"
+}
+oci_create_verb() {
+	local verb=$1 id=$2
+	shift 2
+	if ! oci "$verb" --bundle "$BUNDLE" "$@" "$id" >"$BATS_TEST_TMPDIR/$id.out" 2>"$BATS_TEST_TMPDIR/$id.err" </dev/null; then
+		echo "burrow-oci $verb $id failed: $(cat "$BATS_TEST_TMPDIR/$id.err")" >&2
+		return 1
+	fi
+}
+
+# oci_state ID KEY: KEY of `state ID` (status, pid, bundle, ...; annotations.KEY for an annotation).
+oci_state() {
+	oci state "$1" | python3 -c '
+import json, sys
+v = json.load(sys.stdin)
+for k in sys.argv[1].split(".", 1) if sys.argv[1].startswith("annotations.") else [sys.argv[1]]:
+    v = v[k]
+print(v)' "$2"
+}
+
+# oci_wait_status ID STATUS: wait (10 s at most) until `state ID` reports STATUS.
+oci_wait_status() {
+	local got i
+	for i in $(seq 100); do
+		got=$(oci_state "$1" status 2>&1)
+		[ "$got" = "$2" ] && return 0
+		sleep 0.1
+	done
+	echo "container $1 is ${got@Q}, not $2, after 10 s" >&2
+	return 1
+}
+
+# oci_wait_file PATH: wait (10 s at most) until PATH exists (a marker the container writes to a bind mount).
+oci_wait_file() {
+	local i
+	for i in $(seq 100); do
+		[ -e "$1" ] && return 0
+		sleep 0.1
+	done
+	echo "$1 did not appear within 10 s" >&2
+	return 1
+}
+
+# oci_teardown: for teardown(): delete --force every container of OCI_ROOT; processes a test recorded in OCI_PIDS
+# (receivers, background runs) are killed by their pid.
+oci_teardown() {
+	local id pid
+	if [ -n "${OCI_ROOT:-}" ] && [ -d "$OCI_ROOT" ]; then
+		for id in $(ls "$OCI_ROOT"); do
+			oci delete --force "$id" >/dev/null 2>&1
+		done
+	fi
+	for pid in "${OCI_PIDS[@]}"; do
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	true
+}
+
+# assert_oci_error: status non-zero, no stdout, exactly one stderr line "burrow: ...".
+assert_oci_error() {
+	if [ "$status" -eq 0 ] || [ -n "$output" ] || [ "${#stderr_lines[@]}" -ne 1 ] || [[ "${stderr_lines[0]}" != "burrow: "?* ]]; then
+		echo "expected a non-zero status, no stdout and exactly one stderr line 'burrow: ...'" >&2
+		_show
+		return 1
+	fi
+}
+
+# oci_console_receiver SOCKET [OPTIONS...]: tests/oci/console-receiver.py in the background, listening on SOCKET
+# (the --console-socket to give), its output in $RECEIVER_OUT; returns once it listens. oci_receiver_wait waits for
+# it to end and sets output to what it printed.
+oci_console_receiver() {
+	local sock=$1
+	shift
+	RECEIVER_OUT="$BATS_TEST_TMPDIR/receiver.out"
+	python3 "$TESTS_DIR/oci/console-receiver.py" "$sock" "$@" >"$RECEIVER_OUT" 2>&1 </dev/null 3>&- &
+	RECEIVER_PID=$!
+	OCI_PIDS+=("$RECEIVER_PID")
+	oci_wait_file "$sock"
+}
+oci_receiver_wait() {
+	wait "$RECEIVER_PID"
+	output=$(cat "$RECEIVER_OUT")
+	mapfile -t lines <"$RECEIVER_OUT"
+}
