@@ -326,7 +326,7 @@ ctr_state() {
 ctr_wait_for() {
 	local got i
 	for i in $(seq 100); do
-		got=$("$BURROW" inspect --format "$2" "$1" 2>&1)
+		got=$("$BURROW" inspect --format "$2" "$1" 2>&1) || true
 		[ "$got" = "$3" ] && return 0
 		sleep 0.1
 	done
@@ -461,7 +461,7 @@ print(v)' "$2"
 oci_wait_status() {
 	local got i
 	for i in $(seq 100); do
-		got=$(oci_state "$1" status 2>&1)
+		got=$(oci_state "$1" status 2>&1) || true
 		[ "$got" = "$2" ] && return 0
 		sleep 0.1
 	done

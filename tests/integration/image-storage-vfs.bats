@@ -88,7 +88,7 @@ PY
 	for c in newuidmap newgidmap; do ln -s "$(command -v $c)" "$BATS_TEST_TMPDIR/bin/$c"; done
 	run --separate-stderr env PATH="$BATS_TEST_TMPDIR/bin" "$BURROW" run --storage-driver fuse-overlayfs vfs true
 	assert_burrow_error
-	assert_stderr "burrow: --storage-driver fuse-overlayfs: fuse-overlayfs is not installed (Debian: apt-get install fuse-overlayfs); run `burrow doctor`"
+	assert_stderr "burrow: --storage-driver fuse-overlayfs: fuse-overlayfs is not installed (Debian: apt-get install fuse-overlayfs); run \`burrow doctor\`"
 	[ -z "$(ls -A "$BURROW_ROOT/containers")" ] || { ls -la "$BURROW_ROOT/containers"; false; }
 }
 
