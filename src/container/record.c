@@ -67,10 +67,12 @@ int ctr_name_check(const char *name, burrow_error **err)
         for (size_t i = 0; i < n; i++) {
                 char c = name[i];
                 bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-                if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-')))
+                if (!alnum && (i == 0 || (c != '_' && c != '.' && c != '-'))) {
+                        _cleanup_free_ char *shown = error_printable(name, 64);
                         return error_make(err, 0,
-                                          "invalid container name \"%.*s\": only [a-zA-Z0-9][a-zA-Z0-9_.-]* are allowed",
-                                          (int)(n > 64 ? 64 : n), name);
+                                          "invalid container name \"%s\": only [a-zA-Z0-9][a-zA-Z0-9_.-]* are allowed",
+                                          shown);
+                }
         }
         return 0;
 }
@@ -221,7 +223,7 @@ int ctr_record_read(const char *dir, struct ctr_record *ret, burrow_error **err)
                 strv_push(&rec.argv, json_object_is_type(a, json_type_string) ? json_object_get_string(a) : "");
         }
         rec.image_index = (int)get_int(obj, "ImageIndex", -1);
-        if (rec.image_index >= (int)rec.argv.len)
+        if (rec.image_index >= (int)rec.argv.len || rec.image_index < -1)
                 rec.image_index = -1;
         rec.remove = get_bool(obj, "Remove");
         rec.detached = get_bool(obj, "Detached");
@@ -474,12 +476,17 @@ int ctr_resolve(const char *store_root, const char *name_or_id, char **ret_id, b
                 if (strncmp(ids.items[i], name_or_id, len) != 0)
                         continue;
                 if (match)
+                {
+                        _cleanup_free_ char *shown = error_printable(name_or_id, 80);
                         return error_make(err, 0, "container id prefix \"%s\" is ambiguous: give more characters",
-                                          name_or_id);
+                                          shown);
+                }
                 match = ids.items[i];
         }
-        if (match == NULL)
-                return error_make(err, -ENOENT, "no such container: %.*s", (int)(len > 80 ? 80 : len), name_or_id);
+        if (match == NULL) {
+                _cleanup_free_ char *shown = error_printable(name_or_id, 80);
+                return error_make(err, -ENOENT, "no such container: %s", shown);
+        }
         *ret_id = xstrdup(match);
         return 0;
 }

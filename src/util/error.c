@@ -75,3 +75,16 @@ void error_free(burrow_error **err)
         free(*err);
         *err = NULL;
 }
+
+char *error_printable(const char *s, size_t max)
+{
+        size_t n = strnlen(s, max);
+        char *out = malloc(n + 1);
+
+        if (out == NULL)
+                abort();
+        for (size_t i = 0; i < n; i++)
+                out[i] = (unsigned char)s[i] < 0x20 || s[i] == 0x7f ? '?' : s[i];
+        out[n] = '\0';
+        return out;
+}

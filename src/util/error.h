@@ -3,6 +3,7 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stddef.h>
 
 typedef struct burrow_error {
         int errnum; /* 0 when the message says it all; negative: -errno for callers to test, not printed */
@@ -11,6 +12,10 @@ typedef struct burrow_error {
 
 /* Sets *err (which must be NULL) and returns -1, so callers write `return error_make(err, errno, "open %s", p);`. */
 int error_make(burrow_error **err, int errnum, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+/* A user's string to quote in an error line (caller frees): at most max bytes, control characters as '?', so that
+ * the line stays one line. */
+char *error_printable(const char *s, size_t max);
 
 /* Prepends "<context>: " to an existing error and returns -1. */
 int error_wrap(burrow_error **err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -61,9 +61,13 @@ int signame_parse(const char *s, int *ret, burrow_error **err)
                         if (strcasecmp(name, signals[i].name) == 0)
                                 sig = signals[i].number;
         }
-        if (sig < 1 || sig >= _NSIG)
-                return error_make(err, 0, "invalid signal \"%.32s\": expected a name such as SIGTERM or a number 1-%d",
-                                  s, _NSIG - 1);
+        if (sig < 1 || sig >= _NSIG) {
+                char *shown = error_printable(s, 32);
+                error_make(err, 0, "invalid signal \"%s\": expected a name such as SIGTERM or a number 1-%d", shown,
+                           _NSIG - 1);
+                free(shown);
+                return -1;
+        }
         *ret = sig;
         return 0;
 }
