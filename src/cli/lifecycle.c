@@ -467,13 +467,20 @@ int cli_rm(int argc, char **argv)
 
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BURROW_FAILURE;
-        if (o.all)
-                return rm_many(&o, false);
+        if (o.all) {
+                int code = rm_many(&o, false);
+                ctr_runtime_collect();
+                return code;
+        }
         if (optind >= argc) {
                 fprintf(stderr, "burrow: rm: no container given (see 'burrow rm --help')\n");
                 return EXIT_BURROW_FAILURE;
         }
-        return for_each_arg(argc, argv, optind, rm_action, &o);
+        {
+                int code = for_each_arg(argc, argv, optind, rm_action, &o);
+                ctr_runtime_collect();
+                return code;
+        }
 }
 
 int cli_container_prune(int argc, char **argv)
@@ -502,7 +509,11 @@ int cli_container_prune(int argc, char **argv)
                 if (fgets(answer, sizeof(answer), stdin) == NULL || (answer[0] != 'y' && answer[0] != 'Y'))
                         return 0;
         }
-        return rm_many(&o, true);
+        {
+                int code = rm_many(&o, true);
+                ctr_runtime_collect();
+                return code;
+        }
 }
 
 /* ---- start ---- */

@@ -8,7 +8,9 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -575,4 +577,56 @@ int ctr_runtime_dir(char **ret, burrow_error **err)
                 return error_wrap(err, "runtime directory");
         *ret = steal_pointer(&dir);
         return 0;
+}
+
+/* Whether a control socket still has its supervisor listening (a connection is refused once it is gone). */
+static bool ctl_alive(const char *path)
+{
+        struct sockaddr_un addr = {.sun_family = AF_UNIX};
+        _cleanup_close_ int fd = -1;
+
+        if (strlen(path) >= sizeof(addr.sun_path))
+                return true;
+        strcpy(addr.sun_path, path);
+        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        return fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 || errno != ECONNREFUSED;
+}
+
+void ctr_runtime_collect(void)
+{
+        _cleanup_free_ char *rt = NULL, *exits = NULL;
+        time_t now = time(NULL);
+        struct dirent *e;
+        DIR *d;
+
+        if (ctr_runtime_dir(&rt, NULL) < 0)
+                return;
+        d = opendir(rt);
+        while (d && (e = readdir(d)) != NULL) {
+                _cleanup_free_ char *dir = NULL, *ctl = NULL;
+                struct stat st;
+                if (!ctr_id_valid(e->d_name))
+                        continue;
+                dir = xasprintf("%s/%s", rt, e->d_name);
+                ctl = xasprintf("%s/ctl", dir);
+                /* A socket nobody listens on: its supervisor was killed. A directory without one is a run being set
+                 * up, unless it is old. */
+                if (lstat(ctl, &st) == 0 ? !ctl_alive(ctl)
+                                         : (stat(dir, &st) == 0 && now - st.st_mtime > 60)) {
+                        unlink(ctl);
+                        rmdir(dir);
+                }
+        }
+        if (d)
+                closedir(d);
+        /* The exit codes of --rm containers, for a `wait`: kept an hour. */
+        exits = xasprintf("%s/exits", rt);
+        d = opendir(exits);
+        while (d && (e = readdir(d)) != NULL) {
+                struct stat st;
+                if (ctr_id_valid(e->d_name) && fstatat(dirfd(d), e->d_name, &st, 0) == 0 && now - st.st_mtime > 3600)
+                        unlinkat(dirfd(d), e->d_name, 0);
+        }
+        if (d)
+                closedir(d);
 }

@@ -108,3 +108,7 @@ void ctr_name_release(const char *store_root, const char *name, const char *id);
 
 /* RUNTIME (see above), created 0700 and checked to be the caller's own and private (caller frees). */
 int ctr_runtime_dir(char **ret, burrow_error **err);
+
+/* Removes what killed supervisors left in RUNTIME (control sockets nobody listens on) and --rm exit codes older than
+ * an hour. Best effort, quiet. */
+void ctr_runtime_collect(void);
