@@ -96,23 +96,23 @@ wait_dead() {
 	wait_dead "$sup"
 }
 
-@test "20 containers started at once by one user all run, are all listed, and rm -f removes them all" {
+@test "50 containers started at once by one user all run, are all listed, and rm -f removes them all" {
 	leak_snapshot
 	local i pids=() failed=0
-	for i in $(seq 20); do
+	for i in $(seq 50); do
 		"$BURROW" run -d --name "p$i" --network none --tmpfs /tmp --rootfs "$ROOTFS" sleep 60 \
 			>"$BATS_TEST_TMPDIR/out$i" 2>"$BATS_TEST_TMPDIR/err$i" 3>&- &
 		pids+=($!)
 	done
-	for i in $(seq 20); do
+	for i in $(seq 50); do
 		wait "${pids[$((i - 1))]}" || { failed=1; echo "p$i: $(cat "$BATS_TEST_TMPDIR/err$i")"; }
 	done
 	[ "$failed" -eq 0 ]
 	run --separate-stderr "$BURROW" ps --format '{{.Names}} {{.State}}'
 	assert_status 0
-	[ "$(sort <<<"$output")" = "$(for i in $(seq 20); do echo "p$i running"; done | sort)" ] || { _show; false; }
-	run --separate-stderr "$BURROW" rm -f -t 2 $(seq -f 'p%g' 20)
-	assert_ok "$(seq -f 'p%g' 20)"
+	[ "$(sort <<<"$output")" = "$(for i in $(seq 50); do echo "p$i running"; done | sort)" ] || { _show; false; }
+	run --separate-stderr "$BURROW" rm -f -t 2 $(seq -f 'p%g' 50)
+	assert_ok "$(seq -f 'p%g' 50)"
 	run --separate-stderr "$BURROW" ps -a -q
 	assert_ok ""
 	[ -z "$(ls -A "$BURROW_ROOT/containers")" ] || { ls -la "$BURROW_ROOT/containers"; false; }
