@@ -147,7 +147,7 @@ int cli_exec(int argc, char **argv)
         ctl = xasprintf("%s/%s/ctl", rt, c.id);
         {
                 struct launch_exec x = {
-                    .spec = &spec, .ctl_path = ctl, .cgroup = c.state.cgroup, .hostname = spec.hostname};
+                    .spec = &spec, .ctl_path = ctl, .cgroup = c.state.cgroup, .hostname = spec.hostname, .ns_pidfd = -1};
                 if (launch_exec(&x, &code, &err) < 0)
                         goto fail;
         }

@@ -169,7 +169,8 @@ static int parse_seconds(const char *flag, const char *arg, int *ret, burrow_err
 
         errno = 0;
         v = strtol(arg, &end, 10);
-        if (errno || *end || end == arg || v < 0 || v > 86400 * 365)
+        /* At most about 23 days: the grace period goes to poll(2) in milliseconds, an int. */
+        if (errno || *end || end == arg || v < 0 || v > 2000000)
                 return error_make(err, 0, "invalid %s \"%.32s\": expected a number of seconds", flag, arg);
         *ret = (int)v;
         return 0;

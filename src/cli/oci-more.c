@@ -225,9 +225,16 @@ int oci_cmd_exec(struct oci_globals *g, int argc, char **argv, burrow_error **er
                 case 'C':
                         f.console_socket = optarg;
                         break;
-                case 'f':
-                        f.preserve_fds = atoi(optarg);
+                case 'f': {
+                        char *end;
+                        long n = strtol(optarg, &end, 10);
+                        if (*end || end == optarg || n < 0 || n > 1024) {
+                                error_make(err, 0, "invalid --preserve-fds \"%.32s\"", optarg);
+                                goto out;
+                        }
+                        f.preserve_fds = (int)n;
                         break;
+                }
                 case 'L':
                 case 'A':
                         if (optarg[0]) {
@@ -258,15 +265,21 @@ int oci_cmd_exec(struct oci_globals *g, int argc, char **argv, burrow_error **er
                 unsigned long flags = 0;
                 for (size_t i = 0; i < spec.oci.n_namespaces; i++)
                         flags |= (unsigned long)spec.oci.namespaces[i].type;
+                _cleanup_close_ int pidfd = ctr_open_init_pidfd(&c.state);
                 struct launch_exec x = {.spec = &spec,
                                         .cgroup = c.state.cgroup,
                                         .hostname = spec.hostname,
                                         .ns_pid = c.state.pid,
+                                        .ns_pidfd = pidfd,
                                         .ns_flags = flags,
                                         .console_socket = f.console_socket,
                                         .detach = f.detach,
                                         .ret_pid = &relay};
                 int status = 0;
+                if (pidfd < 0) {
+                        error_make(err, 0, "container %s is not running", c.id);
+                        goto out;
+                }
                 if (launch_exec(&x, &status, err) < 0)
                         goto out;
                 if (f.pid_file) {

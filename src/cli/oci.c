@@ -164,6 +164,8 @@ static int parse_create(const char *verb, int argc, char **argv, struct create_o
         return oci_id_check(*ret_id, err);
 }
 
+static void remove_cgroup(const char *cgroup);
+
 /* create: the container set up and waiting on its exec fifo; state, config copy and pid file written. With
  * ret_status (run in the foreground): no fifo, this process stays the container's parent (its terminal relayed to
  * ours, signals forwarded, as burrow run) and *ret_status is the process's exit status. */
@@ -255,7 +257,16 @@ static int create(struct oci_globals *g, const char *id, const struct create_opt
         r = 0;
         goto out;
 kill:
-        kill(pid, SIGKILL);
+        /* Released already: the process and its cgroup are ours to undo. */
+        {
+                _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+                if (pidfd >= 0) {
+                        struct pollfd p = {.fd = pidfd, .events = POLLIN};
+                        syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);
+                        (void)poll(&p, 1, DELETE_TIMEOUT_MS);
+                }
+                remove_cgroup(st.cgroup);
+        }
 out:
         if (r < 0 && have_dir)
                 oci_container_remove_dir(c.dir);

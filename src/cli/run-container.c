@@ -2,6 +2,8 @@
  * the store lock — then the launcher in the foreground or a supervisor in the background. Nothing is left when it
  * fails. */
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +127,7 @@ static int create_container(int argc, char **argv, struct burrow_spec *spec, con
         if (!existing && write_record(c.dir, spec, argc, argv, image_index, image_id, err) < 0)
                 goto fail;
         if (existing) {
+                /* start: created again until the supervisor says it runs (or, failing, writes the error). */
                 struct ctr_state st = {.status = CTR_CREATED};
                 if (ctr_state_write(c.dir, &st, err) < 0)
                         goto fail;
@@ -142,10 +145,13 @@ fail:
         return -1;
 }
 
-static int runtime_dir_for(const char *id, char **ret, burrow_error **err)
+/* RUNTIME/<id>, locked (flock LOCK_EX) for as long as whoever supervises the container runs: the lock is how
+ * ctr_runtime_collect() tells a live runtime directory from one a killed supervisor left. */
+static int runtime_dir_for(const char *id, char **ret, int *ret_lock, burrow_error **err)
 {
         _cleanup_free_ char *base = NULL;
         char *dir;
+        int fd;
 
         if (ctr_runtime_dir(&base, err) < 0)
                 return -1;
@@ -155,8 +161,27 @@ static int runtime_dir_for(const char *id, char **ret, burrow_error **err)
                 free(dir);
                 return -1;
         }
+        fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0) {
+                error_make(err, errno == EWOULDBLOCK ? EBUSY : errno, "lock %s", dir);
+                if (fd >= 0)
+                        close(fd);
+                free(dir);
+                return -1;
+        }
         *ret = dir;
+        *ret_lock = fd;
         return 0;
+}
+
+/* A start that failed before its supervisor could say so: the container is exited again, with the reason. */
+static void start_failed(const char *dir, const burrow_error *err)
+{
+        struct ctr_state st = {.status = CTR_EXITED, .exit_code = EXIT_BURROW_FAILURE};
+
+        st.error = error_text(err);
+        (void)ctr_state_write(dir, &st, NULL);
+        free(st.error);
 }
 
 /* Runs (or, existing, starts again) a container: in the foreground, or with -d through a supervisor in the
@@ -167,6 +192,7 @@ int cli_run_container(int argc, char **argv, const struct ctr_record *existing, 
         struct image_container container = {.lock_fd = -1};
         _cleanup_error_ burrow_error *err = NULL;
         _cleanup_free_ char *rtdir = NULL, *ctl = NULL, *root = NULL;
+        _cleanup_close_ int rtlock = -1;
         int r, code = EXIT_BURROW_FAILURE;
 
         spec_init(&spec);
@@ -188,23 +214,36 @@ int cli_run_container(int argc, char **argv, const struct ctr_record *existing, 
                 error_print(err);
                 goto out;
         }
-        if (runtime_dir_for(spec.id, &rtdir, &err) < 0) {
+        /* Before this container's own runtime directory exists (start: a killed supervisor's stale one goes too). Not
+         * in a foreground run, whose start-up time counts. */
+        if (spec.detach)
+                ctr_runtime_collect();
+        if (runtime_dir_for(spec.id, &rtdir, &rtlock, &err) < 0) {
                 error_print(err);
-                if (existing)
+                if (existing) {
+                        start_failed(container.dir, err);
                         image_container_release(&container);
-                else
+                } else {
                         ctr_discard(root, &container, spec.name, spec.id);
+                }
                 goto out;
         }
         if (spec.detach) {
-                /* Not in a foreground run, whose start-up time counts: a detached one takes a moment anyway. */
-                ctr_runtime_collect();
-                struct ctr_launch l = {
-                    .store_root = root, .container = &container, .runtime_dir = rtdir, .existing = existing != NULL};
+                struct ctr_launch l = {.store_root = root,
+                                       .container = &container,
+                                       .runtime_dir = rtdir,
+                                       .runtime_lock = rtlock,
+                                       .existing = existing != NULL};
+                _cleanup_free_ char *dir = xstrdup(container.dir);
                 int status = 0;
                 r = ctr_supervisor_start(&spec, &l, &status, &err);
                 if (r != 0) {
+                        struct ctr_state now = {0};
                         error_print(err);
+                        /* A supervisor that never ran wrote nothing: say why there. */
+                        if (existing && r < 0 && ctr_state_read(dir, &now, NULL) == 0 && now.status == CTR_CREATED)
+                                start_failed(dir, err);
+                        ctr_state_clear(&now);
                         code = r > 0 ? status : EXIT_BURROW_FAILURE;
                         goto out;
                 }

@@ -8,9 +8,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/random.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/un.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -579,19 +577,6 @@ int ctr_runtime_dir(char **ret, burrow_error **err)
         return 0;
 }
 
-/* Whether a control socket still has its supervisor listening (a connection is refused once it is gone). */
-static bool ctl_alive(const char *path)
-{
-        struct sockaddr_un addr = {.sun_family = AF_UNIX};
-        _cleanup_close_ int fd = -1;
-
-        if (strlen(path) >= sizeof(addr.sun_path))
-                return true;
-        strcpy(addr.sun_path, path);
-        fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        return fd < 0 || connect(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 || errno != ECONNREFUSED;
-}
-
 void ctr_runtime_collect(void)
 {
         _cleanup_free_ char *rt = NULL, *exits = NULL;
@@ -604,18 +589,19 @@ void ctr_runtime_collect(void)
         d = opendir(rt);
         while (d && (e = readdir(d)) != NULL) {
                 _cleanup_free_ char *dir = NULL, *ctl = NULL;
+                _cleanup_close_ int fd = -1;
                 struct stat st;
                 if (!ctr_id_valid(e->d_name))
                         continue;
                 dir = xasprintf("%s/%s", rt, e->d_name);
                 ctl = xasprintf("%s/ctl", dir);
-                /* A socket nobody listens on: its supervisor was killed. A directory without one is a run being set
-                 * up, unless it is old. */
-                if (lstat(ctl, &st) == 0 ? !ctl_alive(ctl)
-                                         : (stat(dir, &st) == 0 && now - st.st_mtime > 60)) {
-                        unlink(ctl);
-                        rmdir(dir);
-                }
+                /* Whoever supervises a container holds its directory's lock; one nobody holds is a killed
+                 * supervisor's, unless it was made just now and its maker is about to lock it. */
+                fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (fd < 0 || flock(fd, LOCK_EX | LOCK_NB) < 0 || fstat(fd, &st) < 0 || now - st.st_ctime < 5)
+                        continue;
+                unlink(ctl);
+                rmdir(dir);
         }
         if (d)
                 closedir(d);

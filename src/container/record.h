@@ -6,7 +6,8 @@
  *   STORE/containers/<id>/ctr.log          the log of a detached container (container/log.h)
  *   STORE/containers/<id>/{upper,work,merged,rootfs}   the writable layer (image/container.h)
  *   STORE/names/<name> -> <id>             a symlink: creating it is the atomic reservation of the name
- *   RUNTIME/<id>/ctl                       the supervisor's control socket (exec asks it for the namespaces)
+ *   RUNTIME/<id>/ctl                       the supervisor's control socket (exec asks it for the namespaces); the
+ *                                          directory is locked (flock) by the supervisor while it runs
  *
  * RUNTIME is $XDG_RUNTIME_DIR/burrow, else /tmp/burrow-UID (0700, checked). The container's directory is locked
  * (flock LOCK_EX) by its supervisor for as long as it runs: a lock nobody holds means the supervisor is gone, whatever
@@ -109,6 +110,6 @@ void ctr_name_release(const char *store_root, const char *name, const char *id);
 /* RUNTIME (see above), created 0700 and checked to be the caller's own and private (caller frees). */
 int ctr_runtime_dir(char **ret, burrow_error **err);
 
-/* Removes what killed supervisors left in RUNTIME (control sockets nobody listens on) and --rm exit codes older than
- * an hour. Best effort, quiet. */
+/* Removes what killed supervisors left in RUNTIME (container directories whose lock nobody holds) and --rm exit
+ * codes older than an hour. Best effort, quiet. */
 void ctr_runtime_collect(void);

@@ -45,15 +45,24 @@ static void detach_stdio(const char *dir)
 
 /* The supervisor keeps none of the caller's files open (a caller waiting for end-of-file on a pipe it gave
  * `burrow run -d` would wait for as long as the container runs): everything above stdio but the two fds it needs. */
-static void close_inherited(int keep_a, int keep_b)
+static int by_number(const void *a, const void *b)
 {
-        int lo = keep_a < keep_b ? keep_a : keep_b, hi = keep_a < keep_b ? keep_b : keep_a;
+        return *(const int *)a - *(const int *)b;
+}
 
-        if (lo > 3)
-                syscall(SYS_close_range, 3, lo - 1, 0);
-        if (hi > lo + 1)
-                syscall(SYS_close_range, lo + 1, hi - 1, 0);
-        syscall(SYS_close_range, hi + 1, ~0U, 0);
+static void close_inherited(int a, int b, int c)
+{
+        int keep[3] = {a, b, c}, next = 3;
+
+        qsort(keep, 3, sizeof(int), by_number);
+        for (int i = 0; i < 3; i++) {
+                if (keep[i] < next)
+                        continue;
+                if (keep[i] > next)
+                        syscall(SYS_close_range, next, keep[i] - 1, 0);
+                next = keep[i] + 1;
+        }
+        syscall(SYS_close_range, next, ~0U, 0);
 }
 
 static _Noreturn void supervise(const struct burrow_spec *spec, const struct ctr_launch *l, int ready_fd)
@@ -68,7 +77,7 @@ static _Noreturn void supervise(const struct burrow_spec *spec, const struct ctr
         int code = 0, r;
 
         setsid();
-        close_inherited(ready_fd, l->container->lock_fd);
+        close_inherited(ready_fd, l->container->lock_fd, l->runtime_lock);
         detach_stdio(l->container->dir);
         if (ctr_log_open(log_path, CTR_LOG_FILE_SIZE, CTR_LOG_FILES, &log, &err) < 0) {
                 r = -1;
@@ -85,8 +94,10 @@ static _Noreturn void supervise(const struct burrow_spec *spec, const struct ctr
         error_free(&ignored);
         if (r < 0) {
                 /* The waiting `run -d` prints it (a failure after the start only reaches supervisor.log). */
-                if (!started)
-                        (void)fd_write_all(ready_fd, err->msg, strlen(err->msg));
+                if (!started) {
+                        _cleanup_free_ char *text = error_text(err);
+                        (void)fd_write_all(ready_fd, text, strlen(text));
+                }
                 error_print(err);
         }
         if (!started && l->existing) {

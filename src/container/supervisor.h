@@ -18,6 +18,7 @@ struct ctr_launch {
         const char *store_root;
         struct image_container *container; /* its directory and lock: the supervisor takes them over */
         const char *runtime_dir;           /* RUNTIME/<id>, created; removed when the supervisor ends */
+        int runtime_lock;                  /* its flock, which the supervisor keeps (shared open file) */
         bool existing;                     /* `start`: a failed start keeps the container (state: exited, Error) */
 };
 

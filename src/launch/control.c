@@ -115,10 +115,21 @@ int control_request(const char *path, struct control_ns *ret, burrow_error **err
                 return error_make(err, errno, "read from the container's supervisor");
         for (c = CMSG_FIRSTHDR(&mh); c; c = CMSG_NXTHDR(&mh, c))
                 if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-                        nfds = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-                        if (nfds > CONTROL_MAX_NS)
-                                nfds = CONTROL_MAX_NS;
-                        memcpy(ret->fds, CMSG_DATA(c), nfds * sizeof(int));
+                        size_t got = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                        int fds[CONTROL_MAX_NS + 1];
+                        /* One message of at most CONTROL_MAX_NS fds is expected; anything else is closed. */
+                        for (size_t i = 0; i < got; i++) {
+                                int fd;
+                                memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(int));
+                                if (nfds == 0 && i < CONTROL_MAX_NS)
+                                        fds[i] = fd;
+                                else
+                                        close(fd);
+                        }
+                        if (nfds == 0) {
+                                nfds = got < CONTROL_MAX_NS ? got : CONTROL_MAX_NS;
+                                memcpy(ret->fds, fds, nfds * sizeof(int));
+                        }
                 }
         ret->n = nfds;
         if ((size_t)n != sizeof(msg) || msg.version != CONTROL_VERSION || (size_t)msg.n != nfds || (mh.msg_flags & MSG_CTRUNC)) {

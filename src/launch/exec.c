@@ -250,6 +250,12 @@ static int relay(struct exec_state *s, bool stdin_open, burrow_error **err)
                                         tty_copy_winsize(s->master);
                                         continue;
                                 }
+                                /* Without -t the exec'd process shares our terminal's foreground group: a ^C there
+                                 * reached it already (SI_KERNEL); forwarding would deliver it twice. */
+                                if (!s->x->spec->tty && si.ssi_code == SI_KERNEL &&
+                                    (si.ssi_signo == SIGINT || si.ssi_signo == SIGQUIT || si.ssi_signo == SIGTSTP ||
+                                     si.ssi_signo == SIGTTIN || si.ssi_signo == SIGTTOU || si.ssi_signo == SIGWINCH))
+                                        continue;
                                 syscall(SYS_pidfd_send_signal, s->pidfd, si.ssi_signo, NULL, 0);
                         }
                 }
@@ -333,6 +339,15 @@ int launch_exec(const struct launch_exec *x, int *ret_exit_code, burrow_error **
         if (x->ctl_path ? control_request(x->ctl_path, &ns, err) < 0
                         : open_pid_namespaces(x->ns_pid, x->ns_flags, &ns, err) < 0)
                 goto out_plan;
+        /* The namespaces were opened by pid: they are the container's only if its process (held by ns_pidfd, so
+         * that the pid cannot have been reused) is still alive now. */
+        if (x->ctl_path == NULL && x->ns_pidfd >= 0) {
+                struct pollfd p = {.fd = x->ns_pidfd, .events = POLLIN};
+                if (poll(&p, 1, 0) != 0) {
+                        error_make(err, 0, "the container's process is gone");
+                        goto out_plan;
+                }
+        }
         /* Where the container's cgroup is, the process starts in it (and is counted against its limits). */
         if (x->cgroup) {
                 cgroup_fd = open(x->cgroup, O_RDONLY | O_DIRECTORY | O_CLOEXEC);

@@ -14,6 +14,7 @@ struct launch_exec {
         /* OCI exec: no supervisor; the namespaces of ns_pid (the container's first process, dumpable after its exec)
          * of the types in ns_flags are joined, but not those this process is in already. */
         pid_t ns_pid;
+        int ns_pidfd; /* a pidfd of ns_pid, checked after the namespaces are opened (-1: none) */
         unsigned long ns_flags;
         const char *console_socket; /* -t: the pty master goes there instead of our terminal */
         bool detach;                /* return once the process runs, leaving it (and its relay) to the engine */

@@ -81,14 +81,20 @@ static int run_one(const struct spec_hook *h, const char *what, const char *stat
                 _exit(127);
         }
         close(in[0]);
-        /* A hook that does not read its stdin must not block us: the state is small, the pipe holds it. */
-        (void)fd_write_all(in[1], state, strlen(state));
+        /* A hook that does not read its stdin must not block us (the state is small, the pipe holds it), nor kill us
+         * with SIGPIPE when it has already exited. */
+        {
+                struct sigaction ignore = {.sa_handler = SIG_IGN}, saved;
+                sigaction(SIGPIPE, &ignore, &saved);
+                (void)fd_write_all(in[1], state, strlen(state));
+                sigaction(SIGPIPE, &saved, NULL);
+        }
         close(in[1]);
         {
                 struct pollfd p = {.fd = pidfd, .events = POLLIN};
                 int n;
                 do
-                        n = poll(&p, 1, h->timeout > 0 ? h->timeout * 1000 : -1);
+                        n = poll(&p, 1, h->timeout <= 0 ? -1 : h->timeout > 2000000 ? 2000000000 : h->timeout * 1000);
                 while (n < 0 && errno == EINTR);
                 if (n == 0) {
                         syscall(SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0);

@@ -82,6 +82,7 @@ struct run_state {
         int out_fd, err_fd;    /* detached: the read ends of the workload's stdout and stderr */
         bool released;         /* OCI create: C waits for `start`, and is left to the engine */
         bool exec_failed;      /* SYNC_EXEC_FAILED came: the command could not be executed */
+        bool ready_sent;       /* "ok" went to opts->ready_fd */
 };
 
 static void run_state_clear(struct run_state *st)
@@ -308,6 +309,16 @@ static void record_started(struct run_state *st, const struct burrow_spec *spec)
         }
 }
 
+/* Tells a waiting `run -d` that the command runs: once, after SYNC_EXEC and the end of file that follows a successful
+ * exec. */
+static void notify_ready(struct run_state *st)
+{
+        if (st->started && !st->exec_failed && !st->ready_sent && st->opts->ready_fd >= 0) {
+                (void)fd_write_all(st->opts->ready_fd, "ok\n", 3);
+                st->ready_sent = true;
+        }
+}
+
 /* The workload's end, as `ps`, `inspect` and `wait` will report it. */
 static void record_exited(struct run_state *st, int exit_code, bool oom_killed)
 {
@@ -436,8 +447,7 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                                 close(st->sock);
                                 st->sock = -1;
                                 /* End of file after SYNC_EXEC: the exec succeeded (the socket is close-on-exec). */
-                                if (st->started && !st->exec_failed && st->opts->ready_fd >= 0)
-                                        (void)fd_write_all(st->opts->ready_fd, "ok\n", 3);
+                                notify_ready(st);
                         }
                         if (st->started && !was_started)
                                 record_started(st, spec);
@@ -490,13 +500,21 @@ static int supervise(struct run_state *st, const struct burrow_spec *spec, burro
                         st->exited = true;
                         st->status = si.si_code == CLD_EXITED ? W_EXITCODE(si.si_status, 0) : si.si_status;
                         drain_output(st);
-                        if (!st->started && st->sock >= 0) {
-                                /* An error sent just before the exit is still queued: report it, not the status. */
+                        /* What is still queued (SYNC_EXEC, SYNC_EXEC_FAILED, an error sent just before the exit) and
+                         * the end of file that says the exec happened may have come in the same poll as the exit:
+                         * read it all now, so that an error is reported rather than the status, and a quick
+                         * workload's `run -d` still hears that it ran. */
+                        if (st->sock >= 0) {
+                                bool was_started = st->started;
                                 int r;
                                 while ((r = handle_sync_message(st, spec, &st->started, err)) > 0)
                                         ;
                                 if (r < 0)
                                         return -1;
+                                cleanup_closep(&st->sock);
+                                if (st->started && !was_started)
+                                        record_started(st, spec);
+                                notify_ready(st);
                         }
                         if (!st->started)
                                 return error_make(err, 0, "container setup failed: %s %d",
