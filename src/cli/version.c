@@ -43,6 +43,7 @@ void cli_usage(void)
                "  tag       add names to an image\n"
                "  image     manage images: inspect, ls, rm, tag, load, import\n"
                "  doctor    check this host for what rootless containers need, naming each fix\n"
+               "  oci       the OCI runtime command line (create, start, state, ...; also burrow-oci)\n"
                "\n"
                "Global options:\n"
                "  --root DIR   keep images and containers in DIR (default: $BURROW_ROOT, else\n"
