@@ -49,15 +49,17 @@ int doctor_cgroup_version(struct doctor_context *ctx, struct doctor_result *ret)
                           hybrid ? "v1 and v2 side by side (hybrid)" : "v1");
 }
 
-/* The controllers of `dir` that burrow's limits use and that it lacks, as " a b" (caller frees). */
-static char *missing_controllers(const char *available)
+/* The controllers burrow's limits use that `available` lacks and `offered` has (NULL: any), as " a b" (caller
+ * frees). */
+static char *missing_controllers(const char *available, const char *offered)
 {
         _cleanup_free_ char *spaced = xasprintf(" %s ", available);
+        _cleanup_free_ char *kernel = offered ? xasprintf(" %s ", offered) : NULL;
         char *out = xstrdup("");
 
         for (size_t i = 0; i < sizeof(wanted_controllers) / sizeof(wanted_controllers[0]); i++) {
                 _cleanup_free_ char *padded = xasprintf(" %s ", wanted_controllers[i]);
-                if (strstr(spaced, padded) == NULL) {
+                if (strstr(spaced, padded) == NULL && (kernel == NULL || strstr(kernel, padded) != NULL)) {
                         char *next = xasprintf("%s %s", out, wanted_controllers[i]);
                         free(out);
                         out = next;
@@ -79,7 +81,8 @@ static char *read_controllers(const char *dir)
 
 int doctor_cgroup_delegation(struct doctor_context *ctx, struct doctor_result *ret)
 {
-        _cleanup_free_ char *dir = NULL, *manager = NULL, *available = NULL, *missing = NULL;
+        _cleanup_free_ char *dir = NULL, *manager = NULL, *available = NULL, *missing = NULL, *offered = NULL;
+        _cleanup_free_ char *absent = NULL;
         const char *where;
 
         if (!cgroup_unified())
@@ -104,11 +107,17 @@ int doctor_cgroup_delegation(struct doctor_context *ctx, struct doctor_result *r
         if (available == NULL)
                 return doctor_set(ret, DOCTOR_WARN, xstrdup(delegate_fix),
                                   "cannot read %s/cgroup.controllers: no cgroup is delegated to %s", where, ctx->user);
-        missing = missing_controllers(available);
+        /* What the kernel itself has no controller for (UML has no cpuset) is no delegation problem. */
+        offered = read_controllers(CGROUP_MOUNT);
+        missing = missing_controllers(available, offered);
+        absent = missing_controllers(offered ? offered : "", NULL);
         if (missing[0] != '\0')
                 return doctor_set(ret, DOCTOR_WARN, xstrdup(delegate_fix),
                                   "%s delegates \"%s\", without%s: the limits of those controllers cannot be used",
                                   where, available, missing);
+        if (absent[0] != '\0')
+                return doctor_ok(ret, "%s delegates %s (this kernel has no controller for:%s)", where, available,
+                                 absent);
         return doctor_ok(ret, "%s delegates %s", where, available);
 }
 
