@@ -8,9 +8,13 @@ static const struct {
         const char *name;
         int (*fn)(int argc, char **argv);
 } commands[] = {
-    {"ls", cli_ps},     {"list", cli_ps},      {"ps", cli_ps},           {"run", cli_run},   {"start", cli_start},
-    {"stop", cli_stop}, {"kill", cli_kill},    {"rm", cli_rm},           {"wait", cli_wait}, {"logs", cli_logs},
-    {"exec", cli_exec}, {"stats", cli_stats},  {"inspect", cli_inspect}, {"prune", cli_container_prune},
+    {"ls", cli_ps},           {"list", cli_ps},
+    {"ps", cli_ps},           {"run", cli_run},
+    {"start", cli_start},     {"stop", cli_stop},
+    {"kill", cli_kill},       {"rm", cli_rm},
+    {"wait", cli_wait},       {"logs", cli_logs},
+    {"exec", cli_exec},       {"stats", cli_stats},
+    {"inspect", cli_inspect}, {"prune", cli_container_prune},
 };
 
 int cli_container(int argc, char **argv)

@@ -39,10 +39,14 @@ struct exec_flags {
 static int parse_exec_args(int argc, char **argv, struct exec_flags *f, burrow_error **err)
 {
         static const struct option options[] = {
-            {"interactive", no_argument, NULL, 'i'},   {"tty", no_argument, NULL, 't'},
-            {"env", required_argument, NULL, 'e'},     {"env-file", required_argument, NULL, OPT_ENV_FILE},
-            {"user", required_argument, NULL, 'u'},    {"workdir", required_argument, NULL, 'w'},
-            {"privileged", no_argument, NULL, OPT_PRIVILEGED}, {"help", no_argument, NULL, OPT_HELP},
+            {"interactive", no_argument, NULL, 'i'},
+            {"tty", no_argument, NULL, 't'},
+            {"env", required_argument, NULL, 'e'},
+            {"env-file", required_argument, NULL, OPT_ENV_FILE},
+            {"user", required_argument, NULL, 'u'},
+            {"workdir", required_argument, NULL, 'w'},
+            {"privileged", no_argument, NULL, OPT_PRIVILEGED},
+            {"help", no_argument, NULL, OPT_HELP},
             {NULL, 0, NULL, 0},
         };
         int opt;
@@ -141,13 +145,15 @@ int cli_exec(int argc, char **argv)
                 goto fail;
         }
         have_spec = true;
-        if (exec_spec(&c, &f, argv + optind + 1, argc - optind - 1, &spec, &err) < 0 ||
-            ctr_runtime_dir(&rt, &err) < 0)
+        if (exec_spec(&c, &f, argv + optind + 1, argc - optind - 1, &spec, &err) < 0 || ctr_runtime_dir(&rt, &err) < 0)
                 goto fail;
         ctl = xasprintf("%s/%s/ctl", rt, c.id);
         {
-                struct launch_exec x = {
-                    .spec = &spec, .ctl_path = ctl, .cgroup = c.state.cgroup, .hostname = spec.hostname, .ns_pidfd = -1};
+                struct launch_exec x = {.spec = &spec,
+                                        .ctl_path = ctl,
+                                        .cgroup = c.state.cgroup,
+                                        .hostname = spec.hostname,
+                                        .ns_pidfd = -1};
                 if (launch_exec(&x, &code, &err) < 0)
                         goto fail;
         }

@@ -130,9 +130,8 @@ static int for_each_arg(int argc, char **argv, int first, container_action fn, v
 /* The usual option loop of these commands: short options `shorts`, --help prints usage. Returns 1 after --help, -1
  * on errors (printed), 0 otherwise. */
 static int parse_options(const char *command, const char *usage, int argc, char **argv, const char *shorts,
-                         const struct option *options, int (*handle)(int opt, const char *arg, void *o,
-                                                                       burrow_error **err),
-                         void *o, bool need_args)
+                         const struct option *options,
+                         int (*handle)(int opt, const char *arg, void *o, burrow_error **err), void *o, bool need_args)
 {
         _cleanup_error_ burrow_error *err = NULL;
         int opt;
@@ -210,8 +209,10 @@ static int stop_action(const char *root, const char *arg, void *p, burrow_error 
 int cli_stop(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"time", required_argument, NULL, 't'}, {"timeout", required_argument, NULL, 't'},
-            {"help", no_argument, NULL, 'H'},       {NULL, 0, NULL, 0},
+            {"time", required_argument, NULL, 't'},
+            {"timeout", required_argument, NULL, 't'},
+            {"help", no_argument, NULL, 'H'},
+            {NULL, 0, NULL, 0},
         };
         struct stop_options o = {.timeout = STOP_TIMEOUT_DEFAULT};
         int r = parse_options("stop",
@@ -450,9 +451,9 @@ static int rm_many(const struct rm_options *o, bool only_stopped)
 int cli_rm(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"force", no_argument, NULL, 'f'},       {"all", no_argument, NULL, 'a'},
-            {"volumes", no_argument, NULL, 'v'},     {"time", required_argument, NULL, 't'},
-            {"help", no_argument, NULL, 'H'},        {NULL, 0, NULL, 0},
+            {"force", no_argument, NULL, 'f'},   {"all", no_argument, NULL, 'a'},
+            {"volumes", no_argument, NULL, 'v'}, {"time", required_argument, NULL, 't'},
+            {"help", no_argument, NULL, 'H'},    {NULL, 0, NULL, 0},
         };
         struct rm_options o = {.timeout = STOP_TIMEOUT_DEFAULT};
         int r = parse_options("rm",
@@ -654,14 +655,15 @@ int cli_inspect(int argc, char **argv)
         _cleanup_free_ char *root = NULL;
         struct json_object *all;
         int code = 0;
-        int r = parse_options("inspect",
-                              "Usage: burrow inspect [--format FORMAT] [--type container|image] NAME...\n\n"
-                              "Show containers (or images) as JSON, docker-shaped.\n\n"
-                              "Options:\n"
-                              "  -f, --format FORMAT   json (the default) or a Go template such as '{{.State.Status}}'\n"
-                              "      --type TYPE       container, image or all (the default: containers first)\n"
-                              "      --help            this text\n",
-                              argc, argv, ":f:", options, inspect_option, &o, true);
+        int r =
+            parse_options("inspect",
+                          "Usage: burrow inspect [--format FORMAT] [--type container|image] NAME...\n\n"
+                          "Show containers (or images) as JSON, docker-shaped.\n\n"
+                          "Options:\n"
+                          "  -f, --format FORMAT   json (the default) or a Go template such as '{{.State.Status}}'\n"
+                          "      --type TYPE       container, image or all (the default: containers first)\n"
+                          "      --help            this text\n",
+                          argc, argv, ":f:", options, inspect_option, &o, true);
 
         if (r != 0)
                 return r > 0 ? 0 : EXIT_BURROW_FAILURE;

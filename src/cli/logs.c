@@ -67,9 +67,12 @@ int cli_logs_attach(const char *dir)
 int cli_logs(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"follow", no_argument, NULL, 'f'},     {"tail", required_argument, NULL, 'n'},
-            {"since", required_argument, NULL, 'S'}, {"until", required_argument, NULL, 'U'},
-            {"timestamps", no_argument, NULL, 't'}, {"help", no_argument, NULL, 'H'},
+            {"follow", no_argument, NULL, 'f'},
+            {"tail", required_argument, NULL, 'n'},
+            {"since", required_argument, NULL, 'S'},
+            {"until", required_argument, NULL, 'U'},
+            {"timestamps", no_argument, NULL, 't'},
+            {"help", no_argument, NULL, 'H'},
             {NULL, 0, NULL, 0},
         };
         struct ctr_log_read_options o = {.tail = -1};

@@ -171,13 +171,20 @@ static struct json_object *process_from_flags(const struct oci_container *c, con
 int oci_cmd_exec(struct oci_globals *g, int argc, char **argv, burrow_error **err)
 {
         static const struct option options[] = {
-            {"process", required_argument, NULL, 'p'},   {"tty", no_argument, NULL, 't'},
-            {"cwd", required_argument, NULL, 'w'},       {"env", required_argument, NULL, 'e'},
-            {"user", required_argument, NULL, 'u'},      {"additional-gids", required_argument, NULL, 'g'},
-            {"cap", required_argument, NULL, 'c'},       {"no-new-privs", no_argument, NULL, 'N'},
-            {"detach", no_argument, NULL, 'd'},          {"pid-file", required_argument, NULL, 'P'},
-            {"console-socket", required_argument, NULL, 'C'}, {"preserve-fds", required_argument, NULL, 'f'},
-            {"process-label", required_argument, NULL, 'L'}, {"apparmor", required_argument, NULL, 'A'},
+            {"process", required_argument, NULL, 'p'},
+            {"tty", no_argument, NULL, 't'},
+            {"cwd", required_argument, NULL, 'w'},
+            {"env", required_argument, NULL, 'e'},
+            {"user", required_argument, NULL, 'u'},
+            {"additional-gids", required_argument, NULL, 'g'},
+            {"cap", required_argument, NULL, 'c'},
+            {"no-new-privs", no_argument, NULL, 'N'},
+            {"detach", no_argument, NULL, 'd'},
+            {"pid-file", required_argument, NULL, 'P'},
+            {"console-socket", required_argument, NULL, 'C'},
+            {"preserve-fds", required_argument, NULL, 'f'},
+            {"process-label", required_argument, NULL, 'L'},
+            {"apparmor", required_argument, NULL, 'A'},
             {NULL, 0, NULL, 0},
         };
         struct exec_flags f = {0};
@@ -238,7 +245,8 @@ int oci_cmd_exec(struct oci_globals *g, int argc, char **argv, burrow_error **er
                 case 'L':
                 case 'A':
                         if (optarg[0]) {
-                                error_make(err, 0, "exec: --%s is not supported", opt == 'L' ? "process-label" : "apparmor");
+                                error_make(err, 0, "exec: --%s is not supported",
+                                           opt == 'L' ? "process-label" : "apparmor");
                                 goto out;
                         }
                         break;
@@ -416,11 +424,11 @@ static int devnum(const char *path, unsigned *major_ret, unsigned *minor_ret)
 int oci_cmd_update(struct oci_globals *g, int argc, char **argv, burrow_error **err)
 {
         static const struct option options[] = {
-            {"resources", required_argument, NULL, 'r'}, {"memory", required_argument, NULL, 'm'},
-            {"memory-swap", required_argument, NULL, 's'}, {"memory-reservation", required_argument, NULL, 'R'},
-            {"cpu-shares", required_argument, NULL, 'S'}, {"cpu-quota", required_argument, NULL, 'q'},
-            {"cpu-period", required_argument, NULL, 'P'}, {"cpuset-cpus", required_argument, NULL, 'c'},
-            {"cpuset-mems", required_argument, NULL, 'M'}, {"pids-limit", required_argument, NULL, 'p'},
+            {"resources", required_argument, NULL, 'r'},    {"memory", required_argument, NULL, 'm'},
+            {"memory-swap", required_argument, NULL, 's'},  {"memory-reservation", required_argument, NULL, 'R'},
+            {"cpu-shares", required_argument, NULL, 'S'},   {"cpu-quota", required_argument, NULL, 'q'},
+            {"cpu-period", required_argument, NULL, 'P'},   {"cpuset-cpus", required_argument, NULL, 'c'},
+            {"cpuset-mems", required_argument, NULL, 'M'},  {"pids-limit", required_argument, NULL, 'p'},
             {"blkio-weight", required_argument, NULL, 'b'}, {NULL, 0, NULL, 0},
         };
         struct oci_container c = {0};
@@ -617,8 +625,8 @@ int oci_cmd_spec(struct oci_globals *g, int argc, char **argv, burrow_error **er
         /* The caller's own ids in the rootless maps. */
         for (char *at; (at = strstr(text, "@UID@")) || (at = strstr(text, "@GID@"));) {
                 bool uid = at[1] == 'U';
-                char *more = xasprintf("%.*s%u%s", (int)(at - text), text, uid ? (unsigned)getuid() : (unsigned)getgid(),
-                                       at + 5);
+                char *more = xasprintf("%.*s%u%s", (int)(at - text), text,
+                                       uid ? (unsigned)getuid() : (unsigned)getgid(), at + 5);
                 free(text);
                 text = more;
         }
