@@ -107,9 +107,7 @@ static int request_fuse_mount(void *arg, int *ret_tree, burrow_error **err)
         return 0;
 }
 
-/* Opens a pty pair from the container's own devpts (so that `tty` names /dev/pts/N inside) and hands the master to
- * the parent, which owns the caller's terminal. */
-static int setup_tty(int sock, int *ret_slave, burrow_error **err)
+int launch_open_tty(int sock, int *ret_slave, burrow_error **err)
 {
         _cleanup_close_ int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
         int slave;
@@ -462,7 +460,7 @@ _Noreturn void launch_child(const struct burrow_spec *spec, const struct launch_
         /* burrow-slirp was started while the root was being assembled; the workload needs it running. */
         if (spec->network == SPEC_NETWORK_SLIRP && sync_expect(sock, SYNC_NET_READY, NULL, &err) < 0)
                 fail(sock, err);
-        if (spec->tty && setup_tty(sock, &tty_slave, &err) < 0)
+        if (spec->tty && launch_open_tty(sock, &tty_slave, &err) < 0)
                 fail(sock, err);
 
         if (!spec->init)

@@ -59,28 +59,6 @@ static int join_namespaces(const struct control_ns *ns, burrow_error **err)
         return 0;
 }
 
-/* A pty from the container's devpts; the master goes to E. */
-static int open_tty(int sock, int *ret_slave, burrow_error **err)
-{
-        _cleanup_close_ int master = open("/dev/pts/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
-        int slave;
-
-        if (master < 0)
-                return error_make(err, errno, "open /dev/pts/ptmx");
-        if (unlockpt(master) < 0)
-                return error_make(err, errno, "unlockpt");
-        slave = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
-        if (slave < 0)
-                return error_make(err, errno, "open the pty peer");
-        if (sync_send(sock, SYNC_TTY_MASTER, 0, NULL, master, err) < 0 ||
-            sync_expect(sock, SYNC_TTY_READY, NULL, err) < 0) {
-                close(slave);
-                return -1;
-        }
-        *ret_slave = slave;
-        return 0;
-}
-
 /* X: in the container's namespaces; forks W into its pid namespace and relays until W ends. */
 static _Noreturn void exec_inside(const struct launch_exec *x, struct launch_plan *plan, struct control_ns *ns,
                                   int sock)
@@ -116,7 +94,7 @@ static _Noreturn void exec_inside(const struct launch_exec *x, struct launch_pla
                 user.n_groups = x->spec->oci.n_additional_gids;
         }
         launch_build_env(x->spec, &user, x->hostname, &env);
-        if (x->spec->tty && open_tty(sock, &tty_slave, &err) < 0)
+        if (x->spec->tty && launch_open_tty(sock, &tty_slave, &err) < 0)
                 fail(sock, err);
         sigfillset(&all);
         sigprocmask(SIG_SETMASK, &all, NULL);
@@ -131,20 +109,6 @@ static _Noreturn void exec_inside(const struct launch_exec *x, struct launch_pla
         if (tty_slave >= 0)
                 close(tty_slave);
         _exit(init_run(w));
-}
-
-static void forwarded_signals(sigset_t *set)
-{
-        sigfillset(set);
-        sigdelset(set, SIGCHLD);
-        sigdelset(set, SIGPIPE);
-        sigdelset(set, SIGSEGV);
-        sigdelset(set, SIGBUS);
-        sigdelset(set, SIGFPE);
-        sigdelset(set, SIGILL);
-        sigdelset(set, SIGABRT);
-        sigdelset(set, SIGTRAP);
-        sigdelset(set, SIGSYS);
 }
 
 struct exec_state {
@@ -296,7 +260,7 @@ static int open_pid_namespaces(pid_t pid, unsigned long flags, struct control_ns
                 unsigned long flag;
                 const char *name;
         } order[] = {
-            {CLONE_NEWUSER, "user"}, {CLONE_NEWNS, "mnt"}, {CLONE_NEWPID, "pid"},       {CLONE_NEWUTS, "uts"},
+            {CLONE_NEWUSER, "user"}, {CLONE_NEWNS, "mnt"},  {CLONE_NEWPID, "pid"},       {CLONE_NEWUTS, "uts"},
             {CLONE_NEWIPC, "ipc"},   {CLONE_NEWNET, "net"}, {CLONE_NEWCGROUP, "cgroup"},
         };
 
@@ -357,7 +321,7 @@ int launch_exec(const struct launch_exec *x, int *ret_exit_code, burrow_error **
                 }
         }
         signal(SIGPIPE, SIG_IGN);
-        forwarded_signals(&fwd);
+        launch_forwarded_signals(&fwd);
         sigprocmask(SIG_BLOCK, &fwd, &saved);
         s.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
         if (s.sigfd < 0) {

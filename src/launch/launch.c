@@ -40,8 +40,7 @@
 
 #include "config.h"
 
-/* Signals the supervisor forwards (every catchable one but those it handles itself or that report its own faults). */
-static void forwarded_signals(sigset_t *set)
+void launch_forwarded_signals(sigset_t *set)
 {
         sigfillset(set);
         sigdelset(set, SIGCHLD);
@@ -76,13 +75,13 @@ struct run_state {
         struct net_publish publish; /* the port relay */
         struct cgroup_container cgroup;
         const struct launch_options *opts;
-        bool started;          /* the workload runs (SYNC_EXEC came) */
-        int ctl_fd;            /* the control socket, listening */
-        struct control_ns ns;  /* C's namespaces, for `burrow exec` */
-        int out_fd, err_fd;    /* detached: the read ends of the workload's stdout and stderr */
-        bool released;         /* OCI create: C waits for `start`, and is left to the engine */
-        bool exec_failed;      /* SYNC_EXEC_FAILED came: the command could not be executed */
-        bool ready_sent;       /* "ok" went to opts->ready_fd */
+        bool started;         /* the workload runs (SYNC_EXEC came) */
+        int ctl_fd;           /* the control socket, listening */
+        struct control_ns ns; /* C's namespaces, for `burrow exec` */
+        int out_fd, err_fd;   /* detached: the read ends of the workload's stdout and stderr */
+        bool released;        /* OCI create: C waits for `start`, and is left to the engine */
+        bool exec_failed;     /* SYNC_EXEC_FAILED came: the command could not be executed */
+        bool ready_sent;      /* "ok" went to opts->ready_fd */
 };
 
 static void run_state_clear(struct run_state *st)
@@ -545,7 +544,7 @@ static void open_namespaces(pid_t pid, unsigned long flags, struct control_ns *n
                 unsigned long flag;
                 const char *name;
         } order[] = {
-            {CLONE_NEWUSER, "user"}, {CLONE_NEWNS, "mnt"}, {CLONE_NEWPID, "pid"},       {CLONE_NEWUTS, "uts"},
+            {CLONE_NEWUSER, "user"}, {CLONE_NEWNS, "mnt"},  {CLONE_NEWPID, "pid"},       {CLONE_NEWUTS, "uts"},
             {CLONE_NEWIPC, "ipc"},   {CLONE_NEWNET, "net"}, {CLONE_NEWCGROUP, "cgroup"},
         };
 
@@ -627,7 +626,7 @@ int launch_run(const struct burrow_spec *spec, const struct launch_options *opts
         /* Block the forwarded signals before the child exists: it inherits the mask (its init waits for them with
          * sigwaitinfo), and none can be lost between clone and the event loop. */
         signal(SIGPIPE, SIG_IGN);
-        forwarded_signals(&fwd);
+        launch_forwarded_signals(&fwd);
         sigprocmask(SIG_BLOCK, &fwd, &saved_mask);
         st.sigfd = signalfd(-1, &fwd, SFD_CLOEXEC | SFD_NONBLOCK);
         if (st.sigfd < 0) {
@@ -694,9 +693,8 @@ int launch_run(const struct burrow_spec *spec, const struct launch_options *opts
         socks[0] = socks[1] = -1;
 
         /* The kernel accepts a single write of each map, and only from outside the new namespace. */
-        if ((plan.ns_flags & CLONE_NEWUSER) &&
-            idmap_write_maps(st.pid, plan.caller_uid, plan.caller_gid, &plan.uidmap, &plan.gidmap,
-                             &plan.setgroups_allowed, err) < 0) {
+        if ((plan.ns_flags & CLONE_NEWUSER) && idmap_write_maps(st.pid, plan.caller_uid, plan.caller_gid, &plan.uidmap,
+                                                                &plan.gidmap, &plan.setgroups_allowed, err) < 0) {
                 error_wrap(err, "write the id maps");
                 goto out;
         }

@@ -2,6 +2,7 @@
  * between them (sync.h). */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <sys/types.h>
 
@@ -47,9 +48,10 @@ struct ctr_log;
 
 /* What a run with a container record needs besides the spec (container/record.h). All optional. */
 struct launch_options {
-        const char *state_dir; /* STORE/containers/<id>: state.json is written there when the workload starts and ends */
-        const char *ctl_path;  /* RUNTIME/<id>/ctl: where the namespaces are served to `burrow exec` */
-        bool detached;         /* no caller terminal: stdin is /dev/null, stdout/stderr (or the pty) go to `log` */
+        const char
+            *state_dir;       /* STORE/containers/<id>: state.json is written there when the workload starts and ends */
+        const char *ctl_path; /* RUNTIME/<id>/ctl: where the namespaces are served to `burrow exec` */
+        bool detached;        /* no caller terminal: stdin is /dev/null, stdout/stderr (or the pty) go to `log` */
         struct ctr_log *log;
         int ready_fd; /* gets "ok\n" once the workload runs (`run -d` waits for it); -1: none */
         /* OCI (`burrow oci create|run`): */
@@ -73,6 +75,15 @@ struct user_resolved;
  * to the parent over sock (SYNC_ERROR, SYNC_EXEC_FAILED); SYNC_EXEC just before the exec. Never returns. */
 _Noreturn void launch_exec_workload(const struct burrow_spec *spec, const struct launch_plan *plan,
                                     const struct user_resolved *user, strv *env, int sock, int tty_slave);
+
+/* Opens a pty pair from the container's own devpts (so that `tty` names /dev/pts/N inside), sends the master to the
+ * parent (SYNC_TTY_MASTER), which owns the caller's terminal, and waits for SYNC_TTY_READY. For the workload and for
+ * an exec'd process. */
+int launch_open_tty(int sock, int *ret_slave, burrow_error **err);
+
+/* The signals a parent (run's supervisor, exec) forwards to its container process: every catchable one but those it
+ * handles itself or that report its own faults. */
+void launch_forwarded_signals(sigset_t *set);
 
 /* The workload's environment: spec->env and docker's defaults (PATH, HOSTNAME, HOME, container, TERM with -t). */
 void launch_build_env(const struct burrow_spec *spec, const struct user_resolved *user, const char *hostname,
