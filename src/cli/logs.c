@@ -10,18 +10,11 @@
 #include "cli/containers.h"
 #include "container/log.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 
 static bool supervisor_alive(void *arg)
 {
         return ctr_supervisor_alive(arg);
-}
-
-static int64_t now_ns(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
 static int print_log(const char *dir, const struct ctr_log_read_options *o, burrow_error **err)
@@ -104,7 +97,7 @@ int cli_logs(int argc, char **argv)
                 }
                 case 'S':
                 case 'U':
-                        if (ctr_log_parse_time(opt == 'S' ? "since" : "until", optarg, now_ns(),
+                        if (ctr_log_parse_time(opt == 'S' ? "since" : "until", optarg, clock_now_ns(CLOCK_REALTIME),
                                                opt == 'S' ? &o.since_ns : &o.until_ns, &err) < 0)
                                 goto fail;
                         break;

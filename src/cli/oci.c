@@ -27,18 +27,11 @@
 #include "launch/launch.h"
 #include "spec/oci.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fileutil.h"
 #include "util/signame.h"
 
 #define DELETE_TIMEOUT_MS 10000
-
-static int64_t now_ns(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* An error goes to stderr and, with --log, to the log (a JSON line with --log-format json, as conmon reads it). */
 static void report(const struct oci_globals *g, const burrow_error *err)
@@ -49,7 +42,7 @@ static void report(const struct oci_globals *g, const burrow_error *err)
                 char t[64];
                 if (fd < 0)
                         return;
-                ctr_format_rfc3339(now_ns(), t, sizeof(t));
+                ctr_format_rfc3339(clock_now_ns(CLOCK_REALTIME), t, sizeof(t));
                 if (g->log_json) {
                         struct json_object *o = json_object_new_object();
                         json_object_object_add(o, "level", json_object_new_string("error"));
@@ -188,7 +181,7 @@ static int create(struct oci_globals *g, const char *id, const struct create_opt
         c.id = xstrdup(id);
         c.dir = xasprintf("%s/%s", g->state_root, id);
         c.bundle = xstrdup(bundle);
-        c.created_ns = now_ns();
+        c.created_ns = clock_now_ns(CLOCK_REALTIME);
         spec_clear(&spec);
         if (oci_load_spec(config, bundle, id, &spec, err) < 0)
                 goto out;
@@ -244,7 +237,7 @@ static int create(struct oci_globals *g, const char *id, const struct create_opt
         st.pid_start = ctr_process_start_time(pid);
         st.boot_id = ctr_boot_id();
         st.supervisor_pid = 0;
-        st.started_ns = now_ns();
+        st.started_ns = clock_now_ns(CLOCK_REALTIME);
         st.cgroup = steal_pointer(&cgroup);
         if (ctr_state_write(c.dir, &st, err) < 0)
                 goto kill;

@@ -10,6 +10,7 @@
 #include "cli/containers.h"
 #include "container/inspect.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/template.h"
 
 #define MAX_FILTERS 32
@@ -191,14 +192,6 @@ static void print_aligned(const char *text)
         }
 }
 
-static int64_t now_ns(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 static char *command_of(const struct cli_container *c, bool no_trunc)
 {
         struct json_object *path, *args;
@@ -366,7 +359,7 @@ static int list(const struct ps_options *o, burrow_error **err)
         _cleanup_strv_ strv ids = {0};
         struct cli_container *cs = NULL;
         size_t n = 0, first = 0;
-        int64_t now = now_ns();
+        int64_t now = clock_now_ns(CLOCK_REALTIME);
         int r = 0;
 
         if (cli_store_root_path(&root, err) < 0 || ctr_list(root, &ids, err) < 0)

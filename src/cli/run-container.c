@@ -20,6 +20,7 @@
 #include "launch/launch.h"
 #include "spec/parse.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fileutil.h"
 
 /* Names the container: --name, or a generated name nobody uses (under the store lock). */
@@ -62,12 +63,10 @@ static int write_record(const char *dir, const struct burrow_spec *spec, int arg
                                  .remove = spec->remove || !spec->detach,
                                  .detached = spec->detach,
                                  .inspect = ctr_inspect_creation(spec)};
-        struct timespec now;
         struct ctr_state st = {.status = CTR_CREATED};
         int r;
 
-        clock_gettime(CLOCK_REALTIME, &now);
-        rec.created_ns = (int64_t)now.tv_sec * 1000000000 + now.tv_nsec;
+        rec.created_ns = clock_now_ns(CLOCK_REALTIME);
         for (int i = 1; i < argc; i++)
                 strv_push(&rec.argv, i == image_index && image_id ? image_id : argv[i]);
         r = ctr_record_write(dir, &rec, err);

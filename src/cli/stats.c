@@ -11,6 +11,7 @@
 #include "cli/cli.h"
 #include "cli/containers.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/fileutil.h"
 #include "util/template.h"
 
@@ -24,14 +25,6 @@ struct sample {
         bool has_net;
         int64_t at_ns;
 };
-
-static int64_t now_ns(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 /* The container's network traffic: every interface but lo in its network namespace (/proc/PID/net/dev). */
 static bool read_net(pid_t pid, uint64_t *rx, uint64_t *tx)
@@ -61,7 +54,7 @@ static void take_sample(const struct cli_container *c, struct sample *s)
 {
         burrow_error *err = NULL;
 
-        *s = (struct sample){.at_ns = now_ns()};
+        *s = (struct sample){.at_ns = clock_now_ns(CLOCK_MONOTONIC)};
         if (c->state.cgroup) {
                 s->has_cgroup = cgroup_read_stats(c->state.cgroup, &s->cg, &err) == 0;
                 error_free(&err);

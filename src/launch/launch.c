@@ -35,6 +35,7 @@
 #include "net/publish.h"
 #include "net/slirp.h"
 #include "util/cleanup.h"
+#include "util/clock.h"
 #include "util/process.h"
 #include "util/fileutil.h"
 
@@ -233,14 +234,6 @@ static int handle_sync_message(struct run_state *st, const struct burrow_spec *s
         return 1;
 }
 
-static int64_t now_ns(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_REALTIME, &ts);
-        return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
 /* NetworkSettings.Ports as docker shows them: {"80/tcp": [{"HostIp": "0.0.0.0", "HostPort": "8080"}]}. */
 static struct json_object *ports_json(const struct launch_plan *plan)
 {
@@ -296,7 +289,7 @@ static void record_started(struct run_state *st, const struct burrow_spec *spec)
                                        .pid_start = ctr_process_start_time(st->pid),
                                        .supervisor_pid = getpid(),
                                        .boot_id = ctr_boot_id(),
-                                       .started_ns = now_ns(),
+                                       .started_ns = clock_now_ns(CLOCK_REALTIME),
                                        .cgroup = st->cgroup.path ? xstrdup(st->cgroup.path) : NULL,
                                        .ports = ports_json(st->plan)};
                 burrow_error *e = NULL;
@@ -329,7 +322,7 @@ static void record_exited(struct run_state *st, int exit_code, bool oom_killed)
                 return;
         }
         cs.status = CTR_EXITED;
-        cs.finished_ns = now_ns();
+        cs.finished_ns = clock_now_ns(CLOCK_REALTIME);
         cs.exit_code = exit_code;
         cs.oom_killed = oom_killed;
         if (ctr_state_write(st->opts->state_dir, &cs, &e) < 0) {
