@@ -201,8 +201,8 @@ static int create(struct oci_globals *g, const char *id, const struct create_opt
         for (size_t i = 0; i < spec.oci.annotations.len; i++)
                 strv_push(&c.annotations, spec.oci.annotations.items[i]);
         copy = xasprintf("%s/config.json", c.dir);
-        if (file_read_all(config, OCI_CONFIG_MAX, &text, NULL, err) < 0 ||
-            oci_write_file_atomic(copy, text, err) < 0 || oci_container_write_record(&c, err) < 0)
+        if (file_read_all(config, OCI_CONFIG_MAX, &text, NULL, err) < 0 || oci_write_file_atomic(copy, text, err) < 0 ||
+            oci_container_write_record(&c, err) < 0)
                 goto out;
         if (o->preserve_fds > 0)
                 spec.oci.preserve_fds = o->preserve_fds;
@@ -508,7 +508,8 @@ static int list(struct oci_globals *g, int argc, char **argv, burrow_error **err
                 oci_container_clear(&c);
         }
         if (json)
-                printf("%s\n", json_object_to_json_string_ext(all, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+                printf("%s\n",
+                       json_object_to_json_string_ext(all, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(all);
         return 0;
 }
@@ -649,20 +650,33 @@ static const struct {
         const char *name;
         int (*fn)(struct oci_globals *g, int argc, char **argv, burrow_error **err);
 } verbs[] = {
-    {"create", cmd_create},   {"start", cmd_start},       {"run", cmd_run},     {"state", cmd_state},
-    {"delete", cmd_delete},   {"kill", cmd_kill},         {"list", list},       {"exec", oci_cmd_exec},
-    {"ps", oci_cmd_ps},       {"update", oci_cmd_update}, {"features", oci_cmd_features},
+    {"create", cmd_create},
+    {"start", cmd_start},
+    {"run", cmd_run},
+    {"state", cmd_state},
+    {"delete", cmd_delete},
+    {"kill", cmd_kill},
+    {"list", list},
+    {"exec", oci_cmd_exec},
+    {"ps", oci_cmd_ps},
+    {"update", oci_cmd_update},
+    {"features", oci_cmd_features},
     {"spec", oci_cmd_spec},
 };
 
 int cli_oci(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"root", required_argument, NULL, 'r'},   {"log", required_argument, NULL, 'l'},
-            {"log-format", required_argument, NULL, 'F'}, {"systemd-cgroup", no_argument, NULL, 's'},
-            {"debug", no_argument, NULL, 'd'},        {"rootless", optional_argument, NULL, 'R'},
-            {"cgroup-manager", required_argument, NULL, 'C'}, {"version", no_argument, NULL, 'v'},
-            {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0},
+            {"root", required_argument, NULL, 'r'},
+            {"log", required_argument, NULL, 'l'},
+            {"log-format", required_argument, NULL, 'F'},
+            {"systemd-cgroup", no_argument, NULL, 's'},
+            {"debug", no_argument, NULL, 'd'},
+            {"rootless", optional_argument, NULL, 'R'},
+            {"cgroup-manager", required_argument, NULL, 'C'},
+            {"version", no_argument, NULL, 'v'},
+            {"help", no_argument, NULL, 'h'},
+            {NULL, 0, NULL, 0},
         };
         struct oci_globals g = {0};
         _cleanup_error_ burrow_error *err = NULL;

@@ -76,9 +76,8 @@ static int parse_filter(struct ps_options *o, const char *arg, burrow_error **er
         if (f.key == FILTER_STATUS && strcmp(f.value, "created") != 0 && strcmp(f.value, "running") != 0 &&
             strcmp(f.value, "exited") != 0 && strcmp(f.value, "stopping") != 0) {
                 free(f.value);
-                return error_make(err, 0,
-                                  "invalid --filter \"%.64s\": status is one of created, running, exited, stopping",
-                                  arg);
+                return error_make(
+                    err, 0, "invalid --filter \"%.64s\": status is one of created, running, exited, stopping", arg);
         }
         if (f.key == FILTER_NAME && regcomp(&f.re, f.value, REG_EXTENDED | REG_NOSUB) != 0) {
                 free(f.value);
@@ -203,7 +202,8 @@ static char *command_of(const struct cli_container *c, bool no_trunc)
         cmd = xstrdup(json_object_get_string(path));
         if (json_object_object_get_ex(c->rec.inspect, "Args", &args))
                 for (size_t i = 0; i < json_object_array_length(args); i++) {
-                        char *longer = xasprintf("%s %s", cmd, json_object_get_string(json_object_array_get_idx(args, i)));
+                        char *longer =
+                            xasprintf("%s %s", cmd, json_object_get_string(json_object_array_get_idx(args, i)));
                         free(cmd);
                         cmd = longer;
                 }
@@ -226,7 +226,8 @@ static char *ports_of(const struct cli_container *c)
                         struct json_object *b = json_object_array_get_idx(list, i), *ip, *port;
                         const char *ips;
                         char *more;
-                        if (!json_object_object_get_ex(b, "HostIp", &ip) || !json_object_object_get_ex(b, "HostPort", &port))
+                        if (!json_object_object_get_ex(b, "HostIp", &ip) ||
+                            !json_object_object_get_ex(b, "HostPort", &port))
                                 continue;
                         ips = json_object_get_string(ip);
                         more = xasprintf(strchr(ips, ':') ? "%s%s[%s]:%s->%s" : "%s%s%s:%s->%s", out,
@@ -304,8 +305,9 @@ static struct json_object *json_entry(const struct cli_container *c, int64_t now
         json_object_object_add(o, "Exited", json_object_new_boolean(c->state.status == CTR_EXITED));
         json_object_object_add(o, "StartedAt", json_object_new_int64(c->state.started_ns / 1000000000));
         json_object_object_add(o, "ExitedAt", json_object_new_int64(c->state.finished_ns / 1000000000));
-        json_object_object_add(o, "Ports", c->state.ports && c->state.status == CTR_RUNNING ? json_object_get(c->state.ports)
-                                                                                             : json_object_new_object());
+        json_object_object_add(o, "Ports",
+                               c->state.ports && c->state.status == CTR_RUNNING ? json_object_get(c->state.ports)
+                                                                                : json_object_new_object());
         if (c->rec.inspect && json_object_object_get_ex(c->rec.inspect, "Config", &v) &&
             json_object_object_get_ex(v, "Labels", &v))
                 json_object_object_add(o, "Labels", json_object_get(v));
@@ -316,9 +318,9 @@ static struct json_object *json_entry(const struct cli_container *c, int64_t now
 static struct json_object *header_object(void)
 {
         static const char *const titles[][2] = {
-            {"ID", "CONTAINER ID"}, {"Image", "IMAGE"},   {"ImageID", "IMAGE ID"},      {"Command", "COMMAND"},
-            {"CreatedAt", "CREATED AT"}, {"RunningFor", "CREATED"}, {"Status", "STATUS"}, {"State", "STATE"},
-            {"Ports", "PORTS"},     {"Names", "NAMES"},   {"Pid", "PID"},               {"ExitCode", "EXIT CODE"},
+            {"ID", "CONTAINER ID"},      {"Image", "IMAGE"},        {"ImageID", "IMAGE ID"}, {"Command", "COMMAND"},
+            {"CreatedAt", "CREATED AT"}, {"RunningFor", "CREATED"}, {"Status", "STATUS"},    {"State", "STATE"},
+            {"Ports", "PORTS"},          {"Names", "NAMES"},        {"Pid", "PID"},          {"ExitCode", "EXIT CODE"},
             {"Labels", "LABELS"},
         };
         struct json_object *o = json_object_new_object();
@@ -389,7 +391,8 @@ static int list(const struct ps_options *o, burrow_error **err)
                 /* podman lists the newest first. */
                 for (size_t i = n; i-- > first;)
                         json_object_array_add(a, json_entry(&cs[i], now));
-                printf("%s\n", json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+                printf("%s\n",
+                       json_object_to_json_string_ext(a, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
                 json_object_put(a);
         } else if (o->quiet) {
                 for (size_t i = n; i-- > first;)
@@ -408,8 +411,7 @@ static int list(const struct ps_options *o, burrow_error **err)
                         json_object_put(obj);
                         if (r < 0)
                                 break;
-                        joined = xasprintf("%s%s%s", all, line,
-                                           line[0] && line[strlen(line) - 1] == '\n' ? "" : "\n");
+                        joined = xasprintf("%s%s%s", all, line, line[0] && line[strlen(line) - 1] == '\n' ? "" : "\n");
                         free(line);
                         free(all);
                         all = joined;
@@ -450,10 +452,14 @@ static int list(const struct ps_options *o, burrow_error **err)
 int cli_ps(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"all", no_argument, NULL, 'a'},     {"quiet", no_argument, NULL, 'q'},
-            {"no-trunc", no_argument, NULL, 'T'}, {"format", required_argument, NULL, 'F'},
-            {"filter", required_argument, NULL, 'f'}, {"latest", no_argument, NULL, 'l'},
-            {"last", required_argument, NULL, 'n'}, {"help", no_argument, NULL, 'H'},
+            {"all", no_argument, NULL, 'a'},
+            {"quiet", no_argument, NULL, 'q'},
+            {"no-trunc", no_argument, NULL, 'T'},
+            {"format", required_argument, NULL, 'F'},
+            {"filter", required_argument, NULL, 'f'},
+            {"latest", no_argument, NULL, 'l'},
+            {"last", required_argument, NULL, 'n'},
+            {"help", no_argument, NULL, 'H'},
             {NULL, 0, NULL, 0},
         };
         _cleanup_error_ burrow_error *err = NULL;

@@ -161,8 +161,10 @@ static void print_table(struct json_object *rows)
 int cli_stats(int argc, char **argv)
 {
         static const struct option options[] = {
-            {"no-stream", no_argument, NULL, 'N'}, {"all", no_argument, NULL, 'a'},
-            {"format", required_argument, NULL, 'F'}, {"help", no_argument, NULL, 'H'},
+            {"no-stream", no_argument, NULL, 'N'},
+            {"all", no_argument, NULL, 'a'},
+            {"format", required_argument, NULL, 'F'},
+            {"help", no_argument, NULL, 'H'},
             {NULL, 0, NULL, 0},
         };
         _cleanup_error_ burrow_error *err = NULL;
@@ -186,15 +188,16 @@ int cli_stats(int argc, char **argv)
                         format = optarg;
                         break;
                 case 'H':
-                        printf("Usage: burrow stats [OPTIONS] [CONTAINER...]\n\n"
-                               "Show the running containers' CPU, memory, network, block I/O and process use, from\n"
-                               "their cgroups (containers run with resource limits have one); -- where a figure is\n"
-                               "not known.\n\n"
-                               "Options:\n"
-                               "      --no-stream       print once and exit\n"
-                               "  -a, --all             every running container (the default without names)\n"
-                               "      --format FORMAT   table, json, or a Go template such as '{{.Name}} {{.MemUsage}}'\n"
-                               "      --help            this text\n");
+                        printf(
+                            "Usage: burrow stats [OPTIONS] [CONTAINER...]\n\n"
+                            "Show the running containers' CPU, memory, network, block I/O and process use, from\n"
+                            "their cgroups (containers run with resource limits have one); -- where a figure is\n"
+                            "not known.\n\n"
+                            "Options:\n"
+                            "      --no-stream       print once and exit\n"
+                            "  -a, --all             every running container (the default without names)\n"
+                            "      --format FORMAT   table, json, or a Go template such as '{{.Name}} {{.MemUsage}}'\n"
+                            "      --help            this text\n");
                         return 0;
                 default:
                         cli_option_error("stats", opt, argv, &err);

@@ -42,9 +42,10 @@ static struct json_object *config_json(const struct burrow_spec *spec)
         _cleanup_free_ char *user = NULL;
 
         if (spec->user.user)
-                user = spec->user.group ? xasprintf("%s:%s", spec->user.user, spec->user.group) : xstrdup(spec->user.user);
-        _cleanup_free_ char *hostname = spec->hostname && spec->hostname[0] ? xstrdup(spec->hostname)
-                                                                             : xstrndup(spec->id, 12);
+                user =
+                    spec->user.group ? xasprintf("%s:%s", spec->user.user, spec->user.group) : xstrdup(spec->user.user);
+        _cleanup_free_ char *hostname =
+            spec->hostname && spec->hostname[0] ? xstrdup(spec->hostname) : xstrndup(spec->id, 12);
         _cleanup_strv_ strv env = {0};
 
         /* The environment the workload gets (launch_build_env's defaults included), as docker's inspect shows it. */
@@ -71,7 +72,8 @@ static struct json_object *config_json(const struct burrow_spec *spec)
         json_object_object_add(c, "Image", string_or_empty(spec->image ? spec->image : spec->rootfs));
         json_object_object_add(c, "WorkingDir", json_object_new_string(spec->cwd ? spec->cwd : "/"));
         json_object_object_add(c, "Labels", labels_json(&spec->labels));
-        json_object_object_add(c, "StopSignal", json_object_new_string(spec->stop_signal ? spec->stop_signal : "SIGTERM"));
+        json_object_object_add(c, "StopSignal",
+                               json_object_new_string(spec->stop_signal ? spec->stop_signal : "SIGTERM"));
         return c;
 }
 
@@ -106,8 +108,8 @@ static void add_limits(struct json_object *h, const struct burrow_spec *spec)
             {"pids-limit", "PidsLimit", 1},
             {"blkio-weight", "BlkioWeight", 1},
         };
-        static const char *const device_keys[CGROUP_DEVICE_LIMITS] = {
-            "BlkioDeviceReadBps", "BlkioDeviceWriteBps", "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps"};
+        static const char *const device_keys[CGROUP_DEVICE_LIMITS] = {"BlkioDeviceReadBps", "BlkioDeviceWriteBps",
+                                                                      "BlkioDeviceReadIOps", "BlkioDeviceWriteIOps"};
         struct cgroup_request req = {0};
         burrow_error *err = NULL;
 
@@ -181,7 +183,8 @@ static struct json_object *mounts_json(const struct burrow_spec *spec)
         for (size_t i = 0; i < spec->n_mounts; i++) {
                 const struct spec_mount *m = &spec->mounts[i];
                 struct json_object *o = json_object_new_object();
-                json_object_object_add(o, "Type", json_object_new_string(m->type == SPEC_MOUNT_BIND ? "bind" : "tmpfs"));
+                json_object_object_add(o, "Type",
+                                       json_object_new_string(m->type == SPEC_MOUNT_BIND ? "bind" : "tmpfs"));
                 json_object_object_add(o, "Source", string_or_empty(m->source));
                 json_object_object_add(o, "Destination", json_object_new_string(m->destination));
                 json_object_object_add(o, "RW", json_object_new_boolean(!(m->flags & MS_RDONLY)));
@@ -268,8 +271,7 @@ void ctr_format_status(const struct ctr_state *st, int64_t now_ns, char *buf, si
         }
 }
 
-struct json_object *ctr_inspect_build(const char *store_root, const struct ctr_record *rec,
-                                      const struct ctr_state *st)
+struct json_object *ctr_inspect_build(const char *store_root, const struct ctr_record *rec, const struct ctr_state *st)
 {
         struct json_object *o = json_object_new_object(), *state = json_object_new_object(), *net, *v;
         _cleanup_free_ char *dir = ctr_dir(store_root, rec->id);
@@ -309,7 +311,8 @@ struct json_object *ctr_inspect_build(const char *store_root, const struct ctr_r
                                 json_object_object_add(o, keys[i], json_object_get(v));
         }
         net = json_object_new_object();
-        json_object_object_add(net, "Ports", st->ports && running ? json_object_get(st->ports) : json_object_new_object());
+        json_object_object_add(net, "Ports",
+                               st->ports && running ? json_object_get(st->ports) : json_object_new_object());
         json_object_object_add(o, "NetworkSettings", net);
         json_object_object_add(o, "StoragePath", json_object_new_string(dir));
         json_object_object_add(o, "CgroupPath", json_object_new_string(st->cgroup && running ? st->cgroup : ""));

@@ -14,8 +14,7 @@ struct json_object *ctr_inspect_creation(const struct burrow_spec *spec);
 /* The whole `inspect` object: Id, Name, Created, Path, Args, State {Status, Running, Paused, Restarting, OOMKilled,
  * Dead, Pid, ExitCode, Error, StartedAt, FinishedAt}, Image, ImageName, Config, HostConfig, Mounts, NetworkSettings
  * {Ports}, and burrow's own: StoragePath, CgroupPath. The caller puts it. */
-struct json_object *ctr_inspect_build(const char *store_root, const struct ctr_record *rec,
-                                      const struct ctr_state *st);
+struct json_object *ctr_inspect_build(const char *store_root, const struct ctr_record *rec, const struct ctr_state *st);
 
 /* docker's time format for inspect: RFC 3339 with nanoseconds, UTC; "0001-01-01T00:00:00Z" for 0. */
 void ctr_format_rfc3339(int64_t ns, char *buf, size_t size);

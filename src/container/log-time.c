@@ -284,4 +284,3 @@ int ctr_log_parse_time(const char *flag, const char *s, int64_t now_ns, int64_t 
         quoted = quote(s ? s : "");
         return error_make(err, 0, "invalid %s %s: %s", what, quoted, why);
 }
-

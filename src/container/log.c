@@ -350,7 +350,8 @@ static int reader_line(struct reader *r, const char *s, size_t len)
         /* json-c stops after the object and the blanks after it: anything more is not a record. */
         if (json_tokener_get_parse_end(r->tok) != len || !json_object_is_type(obj, json_type_object) ||
             !json_string_field(obj, "log", &text, &text_len) || !json_string_field(obj, "stream", &stream, NULL) ||
-            !json_string_field(obj, "time", &time, &time_len) || ctr_log_parse_rfc3339(time, time_len, true, &ns) != NULL)
+            !json_string_field(obj, "time", &time, &time_len) ||
+            ctr_log_parse_rfc3339(time, time_len, true, &ns) != NULL)
                 goto out;
         if (strcmp(stream, "stdout") == 0)
                 fd = r->stream_fds[CTR_LOG_STDOUT];

@@ -79,12 +79,12 @@ int ctr_name_check(const char *name, burrow_error **err)
 
 /* docker's name generator, in spirit: an adjective and a scientist. */
 static const char *const name_left[] = {
-    "admiring", "brave",  "clever",  "dreamy", "eager",   "festive", "gallant", "happy",  "jolly",   "keen",
-    "loving",   "modest", "nifty",   "quirky", "relaxed", "serene",  "tender",  "upbeat", "vibrant", "zealous",
+    "admiring", "brave",  "clever", "dreamy", "eager",   "festive", "gallant", "happy",  "jolly",   "keen",
+    "loving",   "modest", "nifty",  "quirky", "relaxed", "serene",  "tender",  "upbeat", "vibrant", "zealous",
 };
 static const char *const name_right[] = {
-    "babbage", "curie",   "darwin",   "euclid",   "fermat", "goodall", "hopper", "hypatia", "kepler",  "lamarr",
-    "lovelace", "meitner", "noether", "pasteur", "ritchie", "shannon", "thompson", "turing", "wozniak", "yonath",
+    "babbage",  "curie",   "darwin",  "euclid",  "fermat",  "goodall", "hopper",   "hypatia", "kepler",  "lamarr",
+    "lovelace", "meitner", "noether", "pasteur", "ritchie", "shannon", "thompson", "turing",  "wozniak", "yonath",
 };
 
 char *ctr_name_generate(void)
@@ -99,7 +99,8 @@ char *ctr_name_generate(void)
                          name_right[r[1] % (sizeof(name_right) / sizeof(name_right[0]))]);
 }
 
-/* Writes `obj` to dir/name through a temporary file and rename(2): a reader sees the old file or the new, never half. */
+/* Writes `obj` to dir/name through a temporary file and rename(2): a reader sees the old file or the new, never half.
+ */
 static int write_json_atomic(const char *dir, const char *name, struct json_object *obj, burrow_error **err)
 {
         _cleanup_free_ char *tmp = xasprintf("%s/.%s.tmp%d", dir, name, (int)getpid());
@@ -343,8 +344,8 @@ uint64_t ctr_process_start_time(pid_t pid)
         if (p == NULL)
                 return 0;
         /* Field 3 (state) follows; the start time is field 22. */
-        if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu",
-                   &start) != 1)
+        if (sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d %*d %*d %*d %llu", &start) !=
+            1)
                 return 0;
         return start;
 }
@@ -475,8 +476,7 @@ int ctr_resolve(const char *store_root, const char *name_or_id, char **ret_id, b
         for (size_t i = 0; i < ids.len; i++) {
                 if (strncmp(ids.items[i], name_or_id, len) != 0)
                         continue;
-                if (match)
-                {
+                if (match) {
                         _cleanup_free_ char *shown = error_printable(name_or_id, 80);
                         return error_make(err, 0, "container id prefix \"%s\" is ambiguous: give more characters",
                                           shown);

@@ -37,9 +37,9 @@ struct ctr_record {
         char *id;
         char *name;
         int64_t created_ns;
-        char *image;    /* IMAGE as given to run; NULL with --rootfs */
-        char *image_id; /* the image's id (config digest hex); NULL with --rootfs */
-        strv argv;      /* the `run` arguments after "run", with the image argument replaced by the image id */
+        char *image;     /* IMAGE as given to run; NULL with --rootfs */
+        char *image_id;  /* the image's id (config digest hex); NULL with --rootfs */
+        strv argv;       /* the `run` arguments after "run", with the image argument replaced by the image id */
         int image_index; /* the image argument's index in argv; -1 with --rootfs */
         bool remove;     /* --rm: the supervisor removes everything when the container ends */
         bool detached;   /* -d: the log holds the output */
@@ -49,15 +49,16 @@ struct ctr_record {
 /* state.json. */
 struct ctr_state {
         enum ctr_status status;
-        pid_t pid;          /* the container's first process (its init), as seen from the host */
-        uint64_t pid_start; /* its start time in clock ticks since boot (/proc/PID/stat): a recycled pid never matches */
+        pid_t pid; /* the container's first process (its init), as seen from the host */
+        uint64_t
+            pid_start; /* its start time in clock ticks since boot (/proc/PID/stat): a recycled pid never matches */
         pid_t supervisor_pid;
         char *boot_id; /* /proc/sys/kernel/random/boot_id when started: a pid from an earlier boot means nothing */
         int64_t started_ns;
         int64_t finished_ns;
         int exit_code;
         bool oom_killed;
-        char *cgroup; /* the container's cgroup directory, or NULL */
+        char *cgroup;              /* the container's cgroup directory, or NULL */
         struct json_object *ports; /* NetworkSettings.Ports, docker-shaped ({"80/tcp":[{"HostIp":..,"HostPort":..}]}) */
         char *error;               /* why the start failed, when it did */
 };

@@ -11,8 +11,8 @@
 #include "util/error.h"
 
 /* The container's log: 10 MiB per file, the current one and two rotated (docker's common max-size=10m max-file=3). */
-#define CTR_LOG_FILE_SIZE  (10u << 20)
-#define CTR_LOG_FILES 3
+#define CTR_LOG_FILE_SIZE (10u << 20)
+#define CTR_LOG_FILES     3
 
 struct ctr_launch {
         const char *store_root;

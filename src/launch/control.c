@@ -22,7 +22,7 @@ struct control_msg {
         int32_t types[CONTROL_MAX_NS];
 };
 
-#define CONTROL_VERSION 1
+#define CONTROL_VERSION    1
 #define CONTROL_TIMEOUT_MS 5000
 
 static int make_address(const char *path, struct sockaddr_un *addr, burrow_error **err)
@@ -91,7 +91,8 @@ int control_request(const char *path, struct control_ns *ret, burrow_error **err
         struct control_msg msg = {0};
         char control[CMSG_SPACE(sizeof(int) * CONTROL_MAX_NS)] = {0};
         struct iovec iov = {.iov_base = &msg, .iov_len = sizeof(msg)};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
+        struct msghdr mh = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
         struct sockaddr_un addr;
         _cleanup_close_ int fd = -1;
         struct pollfd pfd;
@@ -132,7 +133,8 @@ int control_request(const char *path, struct control_ns *ret, burrow_error **err
                         }
                 }
         ret->n = nfds;
-        if ((size_t)n != sizeof(msg) || msg.version != CONTROL_VERSION || (size_t)msg.n != nfds || (mh.msg_flags & MSG_CTRUNC)) {
+        if ((size_t)n != sizeof(msg) || msg.version != CONTROL_VERSION || (size_t)msg.n != nfds ||
+            (mh.msg_flags & MSG_CTRUNC)) {
                 control_ns_clear(ret);
                 return error_make(err, EPROTO, "the container's supervisor sent an unexpected answer");
         }

@@ -49,11 +49,11 @@ int launch_oci_join_namespaces(const struct spec_oci *oci, burrow_error **err)
                                           type_name(ns->type), ns->path);
                 fd = open(ns->path, O_RDONLY | O_CLOEXEC);
                 if (fd < 0)
-                        return error_make(err, errno, "linux.namespaces: open the %s namespace %s",
-                                          type_name(ns->type), ns->path);
+                        return error_make(err, errno, "linux.namespaces: open the %s namespace %s", type_name(ns->type),
+                                          ns->path);
                 if (setns(fd, ns->type) < 0)
-                        return error_make(err, errno, "linux.namespaces: join the %s namespace %s",
-                                          type_name(ns->type), ns->path);
+                        return error_make(err, errno, "linux.namespaces: join the %s namespace %s", type_name(ns->type),
+                                          ns->path);
         }
         return 0;
 }
@@ -64,7 +64,8 @@ int launch_oci_send_console(const char *socket_path, int master, const struct sp
         char name[] = "/dev/ptmx";
         char control[CMSG_SPACE(sizeof(int))] = {0};
         struct iovec iov = {.iov_base = name, .iov_len = strlen(name)};
-        struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
+        struct msghdr mh = {
+            .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control, .msg_controllen = sizeof(control)};
         struct cmsghdr *c = CMSG_FIRSTHDR(&mh);
         _cleanup_close_ int fd = -1;
 

@@ -75,13 +75,14 @@ static int prepare_security_oci(const struct burrow_spec *spec, struct launch_pl
         int r;
 
         /* Without process.capabilities runc and crun leave the process every capability of its user namespace. */
-        plan->caps = oci->caps_given ? (oci->cap_permitted | oci->cap_effective) & oci->cap_bounding & caps_all()
-                                     : caps_all();
+        plan->caps =
+            oci->caps_given ? (oci->cap_permitted | oci->cap_effective) & oci->cap_bounding & caps_all() : caps_all();
         plan->caps_added = oci->caps_given ? oci->cap_ambient & plan->caps : 0;
         if (oci->seccomp_json == NULL)
                 return 0;
         if (oci->seccomp_listener_path)
-                return error_make(err, 0, "linux.seccomp.listenerPath: the seccomp notification listener is not supported");
+                return error_make(err, 0,
+                                  "linux.seccomp.listenerPath: the seccomp notification listener is not supported");
         r = seccomp_profile_parse(oci->seccomp_json, strlen(oci->seccomp_json), &profile, err);
         if (r == 0)
                 seccomp_profile_first_rule_wins(profile);
@@ -339,4 +340,3 @@ static int plan_common(const struct burrow_spec *spec, struct launch_plan *plan,
         plan->fs.gid5_mapped = (plan->ns_flags & CLONE_NEWUSER) ? idmap_to_host(&plan->gidmap, 5, &h) : true;
         return 0;
 }
-

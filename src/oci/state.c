@@ -123,8 +123,8 @@ int oci_container_load(const char *root, const char *id, struct oci_container *r
         if (json_object_object_get_ex(o, "created", &ann))
                 c.created_ns = json_object_get_int64(ann);
         if (json_object_object_get_ex(o, "annotations", &ann) && json_object_is_type(ann, json_type_object)) {
-                json_object_object_foreach(ann, k, v) strv_push_owned(&c.annotations,
-                                                                     xasprintf("%s=%s", k, json_object_get_string(v)));
+                json_object_object_foreach(ann, k, v)
+                    strv_push_owned(&c.annotations, xasprintf("%s=%s", k, json_object_get_string(v)));
         }
         json_object_put(o);
         if (ctr_state_read(c.dir, &c.state, err) < 0) {
@@ -219,8 +219,8 @@ char *oci_state_json(const struct oci_container *c, bool pretty)
         json_object_object_add(o, "created", json_object_new_string(created));
         json_object_object_add(o, "owner", json_object_new_string(pw ? pw->pw_name : ""));
         json_object_object_add(o, "annotations", annotations_json(&c->annotations));
-        text = xstrdup(json_object_to_json_string_ext(
-            o, (pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN) | JSON_C_TO_STRING_NOSLASHESCAPE));
+        text = xstrdup(json_object_to_json_string_ext(o, (pretty ? JSON_C_TO_STRING_PRETTY : JSON_C_TO_STRING_PLAIN) |
+                                                             JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(o);
         return text;
 }
